@@ -1,0 +1,46 @@
+# Sightline — every target installs what it needs (scripts/install.sh: idempotent, pinned).
+#   make serve   build and serve the app on http://127.0.0.1:8080 (demo source, no backend needed)
+#   make test    native core tests, wasm component tests in headless Chromium, end-to-end tests
+#   make dist    release build into dist/ for static hosting (PUBLIC_URL=/sub/path/ to serve from a prefix)
+
+SHELL := /bin/bash
+export PATH := $(CURDIR)/tests/e2e/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CARGO_TERM_COLOR := never
+export TRUNK_SKIP_VERSION_CHECK := true
+export WASM_BINDGEN_TEST_TIMEOUT := 60
+export CHROMEDRIVER := /usr/bin/chromedriver
+PUBLIC_URL ?= /
+E2E_PUBLIC_URL := /tools/sightline/
+
+.PHONY: serve test dist test-core test-wasm test-e2e install-build install-test fetch clippy
+
+install-build:
+	@scripts/install.sh build
+
+install-test:
+	@scripts/install.sh test
+
+fetch:
+	@cargo fetch --locked
+
+serve: install-build fetch
+	trunk serve --release --public-url /
+
+dist: install-build fetch
+	trunk build --release --locked --public-url $(PUBLIC_URL)
+
+test: install-test fetch
+	@scripts/test.sh
+
+test-core: fetch
+	cargo test --locked -p sightline-core
+
+test-wasm: install-test fetch
+	cargo test --locked -p sightline --target wasm32-unknown-unknown
+
+test-e2e: install-test fetch
+	trunk build --release --locked --public-url $(E2E_PUBLIC_URL)
+	@scripts/e2e.sh
+
+clippy:
+	cargo clippy --locked --workspace --all-targets -- -D warnings

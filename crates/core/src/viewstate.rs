@@ -1,0 +1,312 @@
+//! The view state that lives in the URL: which page, data source, query, time range, refresh,
+//! theme and embed mode. Reloading a page or opening a copied link reproduces the view.
+//!
+//! [`ViewState::from_query`] parses a query string once into typed values; unknown parameters are
+//! ignored and unknown values fall back to defaults (a shared link never fails to open).
+//! [`ViewState::to_query`] writes only the parameters that differ from the defaults, in a fixed
+//! order, so links are short and deterministic. Credentials are never part of the view state.
+//!
+//! Parameters (schema v1): `page`, `ds`, `q`, `mode` (`range`|`instant`), `from`, `to` (Grafana
+//! time grammar, see [`crate::time`]), `tz` (`browser`|`utc`), `refresh` (`off`, `30s`, …),
+//! `theme` (`light`|`dark`), `embed` (present, or `v1`: hide the chrome).
+
+use crate::urlencoding::{encode_pairs, parse_query};
+
+/// The pages of the app, in navigation order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Page {
+    #[default]
+    Explore,
+    Logs,
+    Traces,
+    Slos,
+    Dashboards,
+    Alerts,
+    Settings,
+}
+
+impl Page {
+    /// Every page, in navigation order.
+    pub const ALL: [Page; 7] =
+        [Page::Explore, Page::Logs, Page::Traces, Page::Slos, Page::Dashboards, Page::Alerts, Page::Settings];
+
+    /// The URL and test-id spelling (`explore`, `slos`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Page::Explore => "explore",
+            Page::Logs => "logs",
+            Page::Traces => "traces",
+            Page::Slos => "slos",
+            Page::Dashboards => "dashboards",
+            Page::Alerts => "alerts",
+            Page::Settings => "settings",
+        }
+    }
+
+    /// The navigation label.
+    pub fn title(self) -> &'static str {
+        match self {
+            Page::Explore => "Explore",
+            Page::Logs => "Logs",
+            Page::Traces => "Traces",
+            Page::Slos => "SLOs",
+            Page::Dashboards => "Dashboards",
+            Page::Alerts => "Alerts",
+            Page::Settings => "Settings",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Page> {
+        Page::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+/// Range query (a chart over time) or instant query (a table at one time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QueryMode {
+    #[default]
+    Range,
+    Instant,
+}
+
+impl QueryMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueryMode::Range => "range",
+            QueryMode::Instant => "instant",
+        }
+    }
+}
+
+/// Colour theme. `None` in the view state means "follow the stored or system preference".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    pub fn toggled(self) -> Theme {
+        match self {
+            Theme::Light => Theme::Dark,
+            Theme::Dark => Theme::Light,
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Theme> {
+        match s {
+            "light" => Some(Theme::Light),
+            "dark" => Some(Theme::Dark),
+            _ => None,
+        }
+    }
+}
+
+/// Which clock times are shown and calendar rounding (`now/d`) is done in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimeZoneChoice {
+    /// The browser's local time zone (Grafana's default).
+    #[default]
+    Browser,
+    Utc,
+}
+
+impl TimeZoneChoice {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimeZoneChoice::Browser => "browser",
+            TimeZoneChoice::Utc => "utc",
+        }
+    }
+}
+
+/// The name of the always-present built-in demo data source.
+pub const DEMO_SOURCE: &str = "demo";
+/// Default range start (Grafana's dashboard default).
+pub const DEFAULT_FROM: &str = "now-6h";
+/// Default range end.
+pub const DEFAULT_TO: &str = "now";
+/// The query shown on the demo source when the URL names none.
+pub const DEMO_DEFAULT_QUERY: &str = "sum by (service) (rate(http_requests_total[5m]))";
+
+/// The whole view state of the app, as carried by the URL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewState {
+    pub page: Page,
+    /// Data-source name; [`DEMO_SOURCE`] by default.
+    pub ds: String,
+    /// The PromQL query text, as typed.
+    pub query: String,
+    pub mode: QueryMode,
+    /// Range start and end as typed, in the Grafana time grammar (validated when resolved).
+    pub from: String,
+    pub to: String,
+    pub tz: TimeZoneChoice,
+    /// Auto-refresh as typed (`off`, `30s`, …; validated by [`crate::time`]).
+    pub refresh: String,
+    pub theme: Option<Theme>,
+    /// Embed mode: no header or navigation, only the content.
+    pub embed: bool,
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        ViewState {
+            page: Page::Explore,
+            ds: DEMO_SOURCE.to_string(),
+            query: DEMO_DEFAULT_QUERY.to_string(),
+            mode: QueryMode::Range,
+            from: DEFAULT_FROM.to_string(),
+            to: DEFAULT_TO.to_string(),
+            tz: TimeZoneChoice::Browser,
+            refresh: "off".to_string(),
+            theme: None,
+            embed: false,
+        }
+    }
+}
+
+impl ViewState {
+    /// Parses a query string (`?page=explore&q=…`). Never fails: unknown or malformed values fall
+    /// back to their defaults. A URL without `q` gets the demo query only on the demo source.
+    pub fn from_query(query: &str) -> ViewState {
+        let mut state = ViewState::default();
+        let mut saw_query = false;
+        for (key, value) in parse_query(query) {
+            match key.as_str() {
+                "page" => state.page = Page::parse(&value).unwrap_or_default(),
+                "ds" if !value.trim().is_empty() => state.ds = value,
+                "q" => {
+                    state.query = value;
+                    saw_query = true;
+                }
+                "mode" if value == "instant" => state.mode = QueryMode::Instant,
+                "from" if !value.trim().is_empty() => state.from = value,
+                "to" if !value.trim().is_empty() => state.to = value,
+                "tz" if value == "utc" => state.tz = TimeZoneChoice::Utc,
+                "refresh" if !value.trim().is_empty() => state.refresh = value,
+                "theme" => state.theme = Theme::parse(&value),
+                "embed" => state.embed = value != "0" && value != "false",
+                _ => {}
+            }
+        }
+        if !saw_query && state.ds != DEMO_SOURCE {
+            state.query = String::new();
+        }
+        state
+    }
+
+    /// The query string (without `?`) holding every parameter that differs from the default,
+    /// in a fixed order. An empty string means "all defaults".
+    pub fn to_query(&self) -> String {
+        let d = ViewState::default();
+        let mut pairs: Vec<(&str, &str)> = Vec::new();
+        if self.page != d.page {
+            pairs.push(("page", self.page.as_str()));
+        }
+        if self.ds != d.ds {
+            pairs.push(("ds", &self.ds));
+        }
+        let default_query = if self.ds == DEMO_SOURCE { DEMO_DEFAULT_QUERY } else { "" };
+        if self.query != default_query {
+            pairs.push(("q", &self.query));
+        }
+        if self.mode != d.mode {
+            pairs.push(("mode", self.mode.as_str()));
+        }
+        if self.from != d.from {
+            pairs.push(("from", &self.from));
+        }
+        if self.to != d.to {
+            pairs.push(("to", &self.to));
+        }
+        if self.tz != d.tz {
+            pairs.push(("tz", self.tz.as_str()));
+        }
+        if self.refresh != d.refresh {
+            pairs.push(("refresh", &self.refresh));
+        }
+        if let Some(theme) = self.theme {
+            pairs.push(("theme", theme.as_str()));
+        }
+        if self.embed {
+            pairs.push(("embed", "v1"));
+        }
+        encode_pairs(&pairs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn empty_query_is_the_default_view_on_the_demo_source() {
+        let s = ViewState::from_query("");
+        assert_eq!(s, ViewState::default());
+        assert_eq!(s.query, DEMO_DEFAULT_QUERY);
+        assert_eq!(s.to_query(), "");
+    }
+
+    #[test]
+    fn other_source_without_query_starts_empty() {
+        let s = ViewState::from_query("?ds=prom");
+        assert_eq!(s.query, "");
+        assert_eq!(s.to_query(), "ds=prom");
+    }
+
+    #[test]
+    fn round_trips_every_parameter() {
+        let s = ViewState {
+            page: Page::Settings,
+            ds: "prom".into(),
+            query: r#"rate(x{a="b c"}[5m])"#.into(),
+            mode: QueryMode::Instant,
+            from: "now-3h".into(),
+            to: "1705312800000".into(),
+            tz: TimeZoneChoice::Utc,
+            refresh: "30s".into(),
+            theme: Some(Theme::Dark),
+            embed: true,
+        };
+        let q = s.to_query();
+        assert_eq!(
+            q,
+            "page=settings&ds=prom&q=rate%28x%7Ba%3D%22b+c%22%7D%5B5m%5D%29&mode=instant&from=now-3h&to=1705312800000&tz=utc&refresh=30s&theme=dark&embed=v1"
+        );
+        assert_eq!(ViewState::from_query(&q), s);
+    }
+
+    #[test]
+    fn unknown_values_fall_back_to_defaults() {
+        let s = ViewState::from_query("page=nope&mode=weird&theme=pink&tz=mars&from=&unknown=1");
+        assert_eq!(s.page, Page::Explore);
+        assert_eq!(s.mode, QueryMode::Range);
+        assert_eq!(s.theme, None);
+        assert_eq!(s.tz, TimeZoneChoice::Browser);
+        assert_eq!(s.from, DEFAULT_FROM);
+    }
+
+    #[test]
+    fn bare_embed_flag_enables_embed_mode() {
+        assert!(ViewState::from_query("?embed").embed);
+        assert!(ViewState::from_query("?embed=v1").embed);
+        assert!(!ViewState::from_query("?embed=0").embed);
+    }
+
+    proptest! {
+        #[test]
+        fn any_query_string_parses_and_round_trips(s in ".*") {
+            let state = ViewState::from_query(&s);
+            prop_assert_eq!(ViewState::from_query(&state.to_query()), state);
+        }
+    }
+}
