@@ -43,4 +43,5 @@ test-e2e: install-test fetch
 	@scripts/e2e.sh
 
 clippy:
-	cargo clippy --locked --workspace --all-targets -- -D warnings
+	cargo clippy --locked -p sightline-core --all-targets -- -D warnings
+	cargo clippy --locked -p sightline --all-targets --target wasm32-unknown-unknown -- -D warnings

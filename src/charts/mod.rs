@@ -1,0 +1,7 @@
+//! Charts drawn with plotters. Drawing functions are generic over the plotters backend (canvas in
+//! the browser, SVG in tests); data reaches them already M4-downsampled by the core, so drawing
+//! costs O(pixels), not O(points). [`canvas`] handles HiDPI sizing and pointer → time mapping.
+
+pub mod canvas;
+pub mod palette;
+pub mod timeseries;

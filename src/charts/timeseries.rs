@@ -1,0 +1,166 @@
+//! The time-series line chart. [`prepare`] reduces each series with the core's M4 to at most four
+//! points per pixel column (NaN, ±Inf and gaps break the line; hidden values are counted), and
+//! [`draw`] renders prepared lines on any plotters backend and returns the plot geometry used for
+//! the hover readout.
+//!
+//! Axes: x is the resolved query range in the selected time zone; y starts at 0 when every value is
+//! non-negative (counts, rates, latencies), otherwise spans the finite data, with 5 % headroom.
+
+use chrono::{Local, Utc};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use sightline_core::downsample::m4;
+use sightline_core::format::{format_time_ms, format_value};
+use sightline_core::series::Series;
+use sightline_core::viewstate::TimeZoneChoice;
+
+use super::canvas::PlotGeometry;
+use super::palette::{series_color, Palette};
+
+/// One series ready to draw: M4-reduced points (a NaN value separates runs) and its colour index.
+pub struct PreparedLine {
+    pub color_index: usize,
+    pub t_ms: Vec<i64>,
+    pub values: Vec<f64>,
+}
+
+/// Everything [`draw`] needs besides the backend.
+pub struct ChartSpec<'a> {
+    pub lines: &'a [PreparedLine],
+    pub start_ms: i64,
+    pub end_ms: i64,
+    pub step_ms: i64,
+    pub tz: TimeZoneChoice,
+    pub palette: &'a Palette,
+    /// Backing-store pixels per CSS pixel (fonts and strokes scale by it).
+    pub dpr: f64,
+}
+
+/// Reduces the visible series for a plot `width_px` backing pixels wide. `visible(i)` says whether
+/// series `i` is shown (legend isolation). Lines are broken across gaps longer than two steps.
+pub fn prepare(series: &[Series], visible: impl Fn(usize) -> bool, start_ms: i64, end_ms: i64, step_ms: i64, width_px: u32) -> Vec<PreparedLine> {
+    let max_gap = if step_ms > 0 { Some(step_ms.saturating_mul(2)) } else { None };
+    series
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| visible(*i))
+        .map(|(i, s)| {
+            let line = m4(&s.t_ms, &s.values, start_ms, end_ms, width_px, max_gap);
+            PreparedLine { color_index: i, t_ms: line.t_ms, values: line.values }
+        })
+        .collect()
+}
+
+/// The y range to draw: from 0 (or the finite minimum if negative) to the finite maximum plus
+/// headroom; a flat or empty chart gets a unit-high range.
+pub fn y_range(lines: &[PreparedLine]) -> (f64, f64) {
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    for v in lines.iter().flat_map(|l| l.values.iter()).filter(|v| v.is_finite()) {
+        lo = lo.min(*v);
+        hi = hi.max(*v);
+    }
+    if !lo.is_finite() || !hi.is_finite() {
+        return (0.0, 1.0);
+    }
+    let lo = lo.min(0.0);
+    let span = hi - lo;
+    if span <= f64::EPSILON * hi.abs().max(1.0) {
+        let pad = if hi.abs() > 0.0 { hi.abs() * 0.1 } else { 1.0 };
+        return (lo - if lo < 0.0 { pad } else { 0.0 }, hi + pad);
+    }
+    (lo, hi + span * 0.05)
+}
+
+/// Draws the chart; returns the plot area geometry. Errors are the backend's, as text.
+pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &ChartSpec<'_>) -> Result<PlotGeometry, String> {
+    let p = spec.palette;
+    let dpr = spec.dpr;
+    let px = |v: f64| (v * dpr).round() as u32;
+    root.fill(&p.background).map_err(|e| e.to_string())?;
+    let (y0, y1) = y_range(spec.lines);
+    let end_ms = spec.end_ms.max(spec.start_ms + 1);
+    let font = ("sans-serif", 12.0 * dpr).into_font().color(&p.text);
+    let mut chart = ChartBuilder::on(root)
+        .margin(px(8.0))
+        .x_label_area_size(px(24.0))
+        .y_label_area_size(px(56.0))
+        .build_cartesian_2d(spec.start_ms..end_ms, y0..y1)
+        .map_err(|e| e.to_string())?;
+    let span = end_ms - spec.start_ms;
+    let tz = spec.tz;
+    let x_fmt = move |t: &i64| match tz {
+        TimeZoneChoice::Utc => format_time_ms(*t, &Utc, span),
+        TimeZoneChoice::Browser => format_time_ms(*t, &Local, span),
+    };
+    let y_fmt = |v: &f64| format_value(*v);
+    chart
+        .configure_mesh()
+        .x_labels(8)
+        .y_labels(6)
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt)
+        .label_style(font)
+        .light_line_style(p.grid.mix(0.5))
+        .bold_line_style(p.grid)
+        .axis_style(p.axis)
+        .draw()
+        .map_err(|e| e.to_string())?;
+    let stroke = px(1.5).max(1);
+    for line in spec.lines {
+        let style = ShapeStyle::from(series_color(p, line.color_index)).stroke_width(stroke);
+        for run in runs(&line.t_ms, &line.values) {
+            chart.draw_series(LineSeries::new(run, style)).map_err(|e| e.to_string())?;
+        }
+    }
+    root.present().map_err(|e| e.to_string())?;
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    Ok(PlotGeometry {
+        left_px: xr.start,
+        right_px: xr.end,
+        top_px: yr.start,
+        bottom_px: yr.end,
+        start_ms: spec.start_ms,
+        end_ms,
+        dpr,
+    })
+}
+
+/// Splits a prepared line into drawable runs at non-finite values.
+fn runs<'a>(t_ms: &'a [i64], values: &'a [f64]) -> impl Iterator<Item = Vec<(i64, f64)>> + 'a {
+    let mut points = t_ms.iter().copied().zip(values.iter().copied()).peekable();
+    std::iter::from_fn(move || {
+        while points.peek().is_some_and(|(_, v)| !v.is_finite()) {
+            points.next();
+        }
+        let mut run = Vec::new();
+        while let Some(&(t, v)) = points.peek() {
+            if !v.is_finite() {
+                break;
+            }
+            run.push((t, v));
+            points.next();
+        }
+        (!run.is_empty()).then_some(run)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_split_at_nan() {
+        let t = [1, 2, 3, 4, 5];
+        let v = [1.0, f64::NAN, 2.0, 3.0, f64::NAN];
+        let r: Vec<_> = runs(&t, &v).collect();
+        assert_eq!(r, vec![vec![(1, 1.0)], vec![(3, 2.0), (4, 3.0)]]);
+    }
+
+    #[test]
+    fn y_range_starts_at_zero_for_positive_data_and_handles_empty() {
+        let l = PreparedLine { color_index: 0, t_ms: vec![1, 2], values: vec![5.0, 10.0] };
+        assert_eq!(y_range(std::slice::from_ref(&l)), (0.0, 10.5));
+        assert_eq!(y_range(&[]), (0.0, 1.0));
+    }
+}

@@ -1,0 +1,177 @@
+//! The time-series chart component: a `<canvas>` sized for HiDPI, redrawn when the data, the
+//! theme, the legend selection or the window size changes; a hover readout listing every visible
+//! series' value at the pointer's time (sorted by value, as Grafana's tooltip), with a crosshair;
+//! and a text summary for screen readers.
+
+use leptos::ev;
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
+use sightline_core::format::{format_datetime_ms, format_value};
+use sightline_core::formats::prometheus::ResultData;
+use sightline_core::series::Series;
+use sightline_core::viewstate::TimeZoneChoice;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use super::legend::Legend;
+use super::panel::PanelData;
+use crate::charts::canvas::{fit_to_css_size, PlotGeometry};
+use crate::charts::palette::{self, css, series_color};
+use crate::charts::timeseries::{draw, prepare, ChartSpec};
+use crate::state::{browser, theme, use_app_state};
+
+/// What the hover readout shows.
+#[derive(Clone, PartialEq)]
+struct Hover {
+    x_css: f64,
+    time: String,
+    /// (colour, series name, formatted value), sorted by value, largest first.
+    rows: Vec<(String, String, String)>,
+}
+
+/// Largest number of series listed in the hover readout.
+const HOVER_ROWS: usize = 12;
+
+/// The chart, its hover readout and its legend for a matrix result.
+#[component]
+pub fn TimeSeriesChart(
+    /// The decoded result (must be a matrix; anything else draws nothing).
+    data: Arc<PanelData>,
+) -> impl IntoView {
+    let state = use_app_state();
+    let canvas_ref = NodeRef::<Canvas>::new();
+    let hidden = RwSignal::new(BTreeSet::<usize>::new());
+    let geometry = RwSignal::new(None::<PlotGeometry>);
+    let draw_error = RwSignal::new(None::<String>);
+    let hover = RwSignal::new(None::<Hover>);
+    let resize_tick = RwSignal::new(0u32);
+    let theme_now = Memo::new(move |_| theme::effective(state.view.with(|v| v.theme)));
+    let series: Arc<Vec<Series>> = Arc::new(match &data.response.data {
+        ResultData::Matrix(s) => s.clone(),
+        _ => Vec::new(),
+    });
+    let names: Arc<Vec<String>> = Arc::new(series.iter().map(|s| s.labels.display_name()).collect());
+    let resolved = data.resolved;
+    let tz = data.tz;
+
+    let handle = window_event_listener(ev::resize, move |_| resize_tick.update(|t| *t += 1));
+    on_cleanup(move || handle.remove());
+
+    let draw_series = series.clone();
+    Effect::new(move |_| {
+        resize_tick.track();
+        let theme = theme_now.get();
+        let hidden_now = hidden.get();
+        let Some(canvas) = canvas_ref.get() else { return };
+        let dpr = browser::device_pixel_ratio();
+        let (width_px, _) = fit_to_css_size(&canvas, dpr);
+        let lines = prepare(&draw_series, |i| !hidden_now.contains(&i), resolved.start_ms, resolved.end_ms, resolved.step_ms, width_px);
+        let palette = palette::for_theme(theme);
+        let spec = ChartSpec {
+            lines: &lines,
+            start_ms: resolved.start_ms,
+            end_ms: resolved.end_ms,
+            step_ms: resolved.step_ms,
+            tz,
+            palette: &palette,
+            dpr,
+        };
+        let Some(backend) = CanvasBackend::with_canvas_object(canvas) else {
+            draw_error.set(Some("The browser gave no 2D drawing context for the chart.".into()));
+            return;
+        };
+        match draw(&backend.into_drawing_area(), &spec) {
+            Ok(g) => {
+                geometry.set(Some(g));
+                draw_error.set(None);
+            }
+            Err(e) => draw_error.set(Some(format!("The chart could not be drawn: {e}"))),
+        }
+    });
+
+    let hover_series = series.clone();
+    let hover_names = names.clone();
+    let on_move = move |ev: ev::MouseEvent| {
+        let Some(g) = geometry.get_untracked() else { return };
+        let Some(t) = g.time_at(f64::from(ev.offset_x())) else {
+            hover.set(None);
+            return;
+        };
+        let palette = palette::for_theme(theme_now.get_untracked());
+        let hidden_now = hidden.get_untracked();
+        let tolerance = resolved.step_ms.max(1).saturating_mul(2);
+        let mut values: Vec<(f64, String, String, String)> = Vec::new();
+        let mut snapped = None;
+        for (i, s) in hover_series.iter().enumerate().filter(|(i, _)| !hidden_now.contains(i)) {
+            if let Some((ts, v)) = nearest(s, t, tolerance) {
+                snapped.get_or_insert(ts);
+                let name = hover_names.get(i).cloned().unwrap_or_default();
+                values.push((v, css(series_color(&palette, i)), name, format_value(v)));
+            }
+        }
+        values.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let at = snapped.unwrap_or(t);
+        let time = match tz {
+            TimeZoneChoice::Utc => format!("{} UTC", format_datetime_ms(at, &chrono::Utc)),
+            TimeZoneChoice::Browser => format_datetime_ms(at, &chrono::Local),
+        };
+        let more = values.len().saturating_sub(HOVER_ROWS);
+        let mut rows: Vec<(String, String, String)> = values.into_iter().take(HOVER_ROWS).map(|(_, c, n, v)| (c, n, v)).collect();
+        if more > 0 {
+            rows.push((String::new(), format!("… and {more} more series"), String::new()));
+        }
+        hover.set(Some(Hover { x_css: g.x_css_of(at), time, rows }));
+    };
+
+    let summary = {
+        let n = series.len();
+        let points: usize = series.iter().map(|s| s.len()).sum();
+        format!("Line chart of {n} series, {points} points. Use the legend to isolate a series; the table view is available with an instant query.")
+    };
+
+    view! {
+        <div class="chart-wrap">
+            <canvas
+                class="chart"
+                data-testid="chart"
+                node_ref=canvas_ref
+                role="img"
+                aria-label=summary
+                on:mousemove=on_move
+                on:mouseleave=move |_| hover.set(None)
+            ></canvas>
+            {move || hover.get().map(|h| {
+                let rows = h.rows.into_iter().map(|(color, name, value)| view! {
+                    <li>
+                        <span class="swatch" style=format!("background:{color}")></span>
+                        <span class="hover-name">{name}</span>
+                        <span class="num">{value}</span>
+                    </li>
+                }).collect_view();
+                view! {
+                    <div class="crosshair" style=format!("left:{:.1}px", h.x_css)></div>
+                    <div class="hover-readout" data-testid="hover-readout" role="status">
+                        <div class="hover-time">{h.time}</div>
+                        <ul>{rows}</ul>
+                    </div>
+                }
+            })}
+            {move || draw_error.get().map(|e| view! { <p class="panel-error" role="alert">{e}</p> })}
+        </div>
+        <Legend names=names hidden=hidden palette=Arc::new(palette::for_theme(theme_now.get_untracked()))/>
+    }
+}
+
+/// The sample of `s` nearest to `t_ms` within `tolerance_ms`, by binary search.
+fn nearest(s: &Series, t_ms: i64, tolerance_ms: i64) -> Option<(i64, f64)> {
+    let i = s.t_ms.partition_point(|&x| x < t_ms);
+    let candidates = [i.checked_sub(1), Some(i)];
+    candidates
+        .into_iter()
+        .flatten()
+        .filter_map(|j| Some((*s.t_ms.get(j)?, *s.values.get(j)?)))
+        .filter(|(ts, _)| (ts - t_ms).abs() <= tolerance_ms)
+        .min_by_key(|(ts, _)| (ts - t_ms).abs())
+}

@@ -1,0 +1,235 @@
+//! The query panel: runs the view's query against the selected source whenever the query, range,
+//! source or refresh tick changes, and shows the outcome — chart + legend (range queries), table
+//! (instant queries), "No data", warnings, or an error with its kind. The previous result stays
+//! visible, dimmed, while a new one loads; a superseded request is aborted and its answer ignored.
+//!
+//! `data-state` on the panel element is one of `idle`, `loading`, `data`, `empty`, `error`.
+
+use leptos::html::Div;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use sightline_core::formats::prometheus::{QueryResponse, ResultData};
+use sightline_core::series::InstantSample;
+use sightline_core::time::format_prom_duration;
+use sightline_core::viewstate::{QueryMode, TimeZoneChoice};
+use std::sync::Arc;
+
+use super::chart::TimeSeriesChart;
+use super::result_table::{rows, time_formatter, ResultTable};
+use crate::sources::query::{build_request, resolve_range, run, PanelError, QuerySpec, Resolved};
+use crate::state::{browser, use_app_state};
+
+/// A decoded result with what produced it.
+pub struct PanelData {
+    pub response: QueryResponse,
+    pub resolved: Resolved,
+    pub mode: QueryMode,
+    pub tz: TimeZoneChoice,
+}
+
+impl PanelData {
+    fn is_empty(&self) -> bool {
+        match &self.response.data {
+            ResultData::Matrix(s) => s.is_empty(),
+            ResultData::Vector(v) => v.is_empty(),
+            _ => false,
+        }
+    }
+
+    /// "3 series · 1,083 points · step 30s" — what the panel shows under its title.
+    fn summary(&self) -> String {
+        match &self.response.data {
+            ResultData::Matrix(series) => {
+                let points: usize = series.iter().map(|s| s.len()).sum();
+                let non_finite: usize = series.iter().map(|s| s.non_finite_count()).sum();
+                let mut text = format!(
+                    "{} series · {} points · step {}",
+                    series.len(),
+                    points,
+                    format_prom_duration(self.resolved.step_ms.max(0) as u64)
+                );
+                if non_finite > 0 {
+                    text.push_str(&format!(" · {non_finite} NaN/±Inf values not drawn"));
+                }
+                text
+            }
+            ResultData::Vector(v) => format!("{} series · instant query", v.len()),
+            ResultData::Scalar { .. } => "scalar · instant query".to_string(),
+            ResultData::String { .. } => "string · instant query".to_string(),
+        }
+    }
+}
+
+/// What the panel shows.
+#[derive(Clone)]
+enum Outcome {
+    Idle,
+    Data(Arc<PanelData>),
+    Error(PanelError),
+}
+
+/// The panel for the current view's query.
+#[component]
+pub fn QueryPanel() -> impl IntoView {
+    let state = use_app_state();
+    let spec = Memo::new(move |_| {
+        state.view.with(|v| QuerySpec { query: v.query.clone(), mode: v.mode, from: v.from.clone(), to: v.to.clone(), tz: v.tz })
+    });
+    let source_name = Memo::new(move |_| state.view.with(|v| v.ds.clone()));
+    let source = Memo::new(move |_| {
+        let name = source_name.get();
+        state.sources.with(|s| s.find(&name).cloned())
+    });
+    let outcome = RwSignal::new(Outcome::Idle);
+    let loading = RwSignal::new(false);
+    let generation = StoredValue::new(0u64);
+    let abort = StoredValue::new_local(None::<web_sys::AbortController>);
+    let panel_ref = NodeRef::<Div>::new();
+
+    Effect::new(move |_| {
+        let spec = spec.get();
+        let source = source.get();
+        state.refresh_tick.track();
+        abort.update_value(|a| {
+            if let Some(c) = a.take() {
+                c.abort();
+            }
+        });
+        generation.update_value(|g| *g += 1);
+        let my_generation = generation.get_value();
+        if spec.query.trim().is_empty() {
+            loading.set(false);
+            outcome.set(Outcome::Idle);
+            return;
+        }
+        let Some(source) = source else {
+            loading.set(false);
+            outcome.set(Outcome::Error(PanelError {
+                kind: "Data source".into(),
+                message: format!(
+                    "There is no data source called '{}' in this browser. Add it on the Settings page, or pick another source.",
+                    source_name.get_untracked()
+                ),
+            }));
+            return;
+        };
+        let range = match resolve_range(&spec, browser::now_ms()) {
+            Ok(r) => r,
+            Err(e) => {
+                loading.set(false);
+                outcome.set(Outcome::Error(e));
+                return;
+            }
+        };
+        // The plot is the panel width minus the y-axis labels; the step follows its pixel width.
+        let width_px = panel_ref.get_untracked().map(|p| p.client_width() - 70).unwrap_or(800).max(100) as u32;
+        let (request, resolved) = build_request(&spec, range, width_px);
+        let controller = web_sys::AbortController::new().ok();
+        let signal = controller.as_ref().map(|c| c.signal());
+        abort.set_value(controller);
+        loading.set(true);
+        spawn_local(async move {
+            let result = run(&source, &request, signal.as_ref()).await;
+            if generation.get_value() != my_generation {
+                return;
+            }
+            match result {
+                Ok(None) => return,
+                Ok(Some(response)) => {
+                    outcome.set(Outcome::Data(Arc::new(PanelData { response, resolved, mode: spec.mode, tz: spec.tz })))
+                }
+                Err(e) => outcome.set(Outcome::Error(e)),
+            }
+            loading.set(false);
+        });
+    });
+
+    let data_state = move || {
+        if loading.get() {
+            return "loading";
+        }
+        match &*outcome.read() {
+            Outcome::Idle => "idle",
+            Outcome::Error(_) => "error",
+            Outcome::Data(d) if d.is_empty() => "empty",
+            Outcome::Data(_) => "data",
+        }
+    };
+
+    view! {
+        <div
+            class="panel"
+            class:loading=move || loading.get()
+            data-testid="panel"
+            data-state=data_state
+            aria-busy=move || loading.get().to_string()
+            node_ref=panel_ref
+        >
+            <div class="panel-header">
+                <span class="panel-title">{move || spec.with(|s| s.query.clone())}</span>
+                <span class="panel-status" data-testid="panel-status" title="Step: the panel's pixel width sets the resolution (range ÷ width), never finer than the 15 s scrape interval and never more than 11,000 points per series">
+                    {move || match &*outcome.read() {
+                        Outcome::Data(d) => d.summary(),
+                        _ => String::new(),
+                    }}
+                </span>
+                <Show when=move || loading.get()>
+                    <span class="spinner" role="progressbar" aria-label="Loading"></span>
+                </Show>
+            </div>
+            {move || match outcome.get() {
+                Outcome::Idle => view! {
+                    <p class="panel-message" data-testid="panel-idle">"Enter a PromQL query and press Run query (or Shift+Enter)."</p>
+                }.into_any(),
+                Outcome::Error(e) => view! {
+                    <div class="panel-error" role="alert">
+                        <span class="badge error">{e.kind.clone()}</span>
+                        <span data-testid="panel-error">{e.message.clone()}</span>
+                    </div>
+                }.into_any(),
+                Outcome::Data(d) => view! { <PanelBody data=d/> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// Warnings, then the chart/table or "No data".
+#[component]
+fn PanelBody(data: Arc<PanelData>) -> impl IntoView {
+    let mut warnings: Vec<String> = data.response.warnings.clone();
+    warnings.extend(data.response.infos.iter().map(|i| format!("info: {i}")));
+    let warnings_view = (!warnings.is_empty()).then(|| {
+        let items = warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view();
+        view! {
+            <div class="panel-warnings" data-testid="panel-warnings" role="status">
+                <span class="badge warn">"Warnings"</span>
+                <ul>{items}</ul>
+            </div>
+        }
+    });
+    let body = if data.is_empty() {
+        view! { <p class="panel-message" data-testid="no-data">"No data: the query matched no series in this range."</p> }.into_any()
+    } else {
+        match &data.response.data {
+            ResultData::Matrix(_) => view! { <TimeSeriesChart data=data.clone()/> }.into_any(),
+            ResultData::Vector(samples) => {
+                let fmt = time_formatter(data.tz == TimeZoneChoice::Utc);
+                view! { <ResultTable rows=rows(samples, fmt)/> }.into_any()
+            }
+            ResultData::Scalar { t_ms, value } => {
+                let sample = InstantSample { labels: Default::default(), t_ms: *t_ms, value: *value };
+                let fmt = time_formatter(data.tz == TimeZoneChoice::Utc);
+                view! { <ResultTable rows=rows(&[sample], fmt)/> }.into_any()
+            }
+            ResultData::String { t_ms, value } => {
+                let fmt = time_formatter(data.tz == TimeZoneChoice::Utc);
+                let row = super::result_table::Row { series: "string".into(), value: value.clone(), time: fmt(*t_ms) };
+                view! { <ResultTable rows=vec![row]/> }.into_any()
+            }
+        }
+    };
+    view! {
+        {warnings_view}
+        {body}
+    }
+}

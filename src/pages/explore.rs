@@ -1,0 +1,69 @@
+//! Explore: a PromQL editor (range or instant query) above the query panel. The editor text is
+//! local until "Run query" (or Shift/Ctrl+Enter) commits it to the URL, which runs the panel.
+
+use leptos::prelude::*;
+use sightline_core::viewstate::QueryMode;
+
+use crate::components::panel::QueryPanel;
+use crate::state::use_app_state;
+
+/// The Explore page.
+#[component]
+pub fn ExplorePage() -> impl IntoView {
+    let state = use_app_state();
+    let committed = Memo::new(move |_| state.view.with(|v| v.query.clone()));
+    let draft = RwSignal::new(committed.get_untracked());
+    // A new committed query (history navigation, source switch) replaces the draft.
+    Effect::new(move |_| draft.set(committed.get()));
+    let embed = Memo::new(move |_| state.view.with(|v| v.embed));
+
+    let run = move || {
+        let text = draft.get_untracked();
+        if state.view.with_untracked(|v| v.query == text) {
+            state.refresh_tick.update(|t| *t += 1);
+        } else {
+            state.update_view(|v| v.query = text);
+        }
+    };
+
+    view! {
+        <section class="page explore">
+            <Show when=move || !embed.get()>
+                <div class="query-editor">
+                    <label class="sr-only" for="query-input">"PromQL query"</label>
+                    <textarea
+                        id="query-input"
+                        data-testid="query-input"
+                        rows="2"
+                        spellcheck="false"
+                        placeholder="PromQL, e.g. sum by (service) (rate(http_requests_total[5m]))"
+                        prop:value=move || draft.get()
+                        on:input=move |ev| draft.set(event_target_value(&ev))
+                        on:keydown=move |ev| {
+                            if ev.key() == "Enter" && (ev.shift_key() || ev.ctrl_key() || ev.meta_key()) {
+                                ev.prevent_default();
+                                run();
+                            }
+                        }
+                    ></textarea>
+                    <div class="row">
+                        <select
+                            data-testid="query-mode"
+                            aria-label="Query type"
+                            on:change=move |ev| {
+                                let mode = if event_target_value(&ev) == "instant" { QueryMode::Instant } else { QueryMode::Range };
+                                state.update_view(|v| v.mode = mode);
+                            }
+                        >
+                            <option value="range" selected=move || state.view.with(|v| v.mode == QueryMode::Range)>"Range (chart)"</option>
+                            <option value="instant" selected=move || state.view.with(|v| v.mode == QueryMode::Instant)>"Instant (table)"</option>
+                        </select>
+                        <button class="primary" data-testid="run-query" on:click=move |_| run()>"Run query"</button>
+                        <span class="hint">"Shift+Enter runs the query"</span>
+                    </div>
+                </div>
+            </Show>
+            <QueryPanel/>
+        </section>
+    }
+}

@@ -1,0 +1,5 @@
+//! One module per page. Pages whose issue has not landed say so plainly ([`not_built`]).
+
+pub mod explore;
+pub mod not_built;
+pub mod settings;

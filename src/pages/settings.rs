@@ -1,0 +1,199 @@
+//! Settings: the data-source list. Add or edit a Prometheus-compatible source (name, URL,
+//! optional `Authorization` value and `X-Scope-OrgID` tenant), test it, remove it. Secrets stay
+//! in session storage unless "Remember credentials on this device" is ticked, and never appear in
+//! a URL. The health check runs the instant query `1+1`, as Grafana's does, which proves the
+//! URL, CORS, auth and the query API in one request.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use sightline_core::datasource::{DataSource, SourceKind};
+use sightline_core::formats::prometheus::{PromRequest, ResultData};
+
+use crate::sources::query::run;
+use crate::state::{browser, storage, use_app_state};
+
+/// The Settings page.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let state = use_app_state();
+    let name = RwSignal::new(String::new());
+    let url = RwSignal::new(String::new());
+    let auth = RwSignal::new(String::new());
+    let tenant = RwSignal::new(String::new());
+    let remember = RwSignal::new(storage::secrets_remembered());
+    let form_message = RwSignal::new(None::<(bool, String)>);
+
+    let persist = move || {
+        let ok = state.sources.with_untracked(|s| storage::save_sources(s, remember.get_untracked()));
+        if !ok {
+            form_message.set(Some((false, "Saved for this tab only: the browser refused local storage.".into())));
+        }
+    };
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let source = DataSource {
+            name: name.get_untracked(),
+            kind: SourceKind::Prometheus,
+            url: url.get_untracked(),
+            tenant: Some(tenant.get_untracked()),
+            auth: Some(auth.get_untracked()),
+        };
+        let mut result = Ok(());
+        state.sources.update(|s| result = s.upsert(source));
+        match result {
+            Ok(()) => {
+                form_message.set(Some((true, format!("Saved '{}'.", name.get_untracked().trim()))));
+                persist();
+                name.set(String::new());
+                url.set(String::new());
+                auth.set(String::new());
+                tenant.set(String::new());
+            }
+            Err(e) => form_message.set(Some((false, e))),
+        }
+    };
+
+    let rows = move || {
+        state
+            .sources
+            .get()
+            .all()
+            .iter()
+            .cloned()
+            .map(|s| view! { <SourceRow source=s edit=(name, url, tenant, auth) on_change=persist/> })
+            .collect_view()
+    };
+
+    view! {
+        <section class="page settings">
+            <h1>"Data sources"</h1>
+            {move || {
+                let problems = state.storage_problems.get();
+                (!problems.is_empty()).then(|| view! {
+                    <ul class="panel-warnings" role="status">{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+                })
+            }}
+            <table class="sources">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Kind"</th>
+                        <th scope="col">"URL"</th>
+                        <th scope="col">"Tenant"</th>
+                        <th scope="col">"Auth"</th>
+                        <th scope="col">"Actions"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <h2>"Add or edit a Prometheus-compatible source"</h2>
+            <form class="source-form" on:submit=save>
+                <label>"Name" <input data-testid="ds-name" required prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/></label>
+                <label>
+                    "Kind"
+                    <select data-testid="ds-kind">
+                        <option value="prometheus" selected>{SourceKind::Prometheus.label()}</option>
+                    </select>
+                </label>
+                <label>"URL" <input data-testid="ds-url" placeholder="http://127.0.0.1:9090 or /prometheus" prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev))/></label>
+                <label>"Authorization header (optional)" <input data-testid="ds-auth" type="password" autocomplete="off" placeholder="Bearer …" prop:value=move || auth.get() on:input=move |ev| auth.set(event_target_value(&ev))/></label>
+                <label>"X-Scope-OrgID tenant (optional)" <input data-testid="ds-tenant" prop:value=move || tenant.get() on:input=move |ev| tenant.set(event_target_value(&ev))/></label>
+                <label class="inline">
+                    <input type="checkbox" data-testid="ds-remember" prop:checked=move || remember.get() on:change=move |ev| {
+                        remember.set(event_target_checked(&ev));
+                        persist();
+                    }/>
+                    " Remember credentials on this device (stored unencrypted in local storage; otherwise they last until the tab closes)"
+                </label>
+                <button type="submit" class="primary" data-testid="ds-save">"Save data source"</button>
+                {move || form_message.get().map(|(ok, m)| view! { <p class=if ok { "form-ok" } else { "form-error" } role="status">{m}</p> })}
+            </form>
+            <p class="hint">
+                "CORS: the browser calls the source directly. Prometheus and VictoriaMetrics allow any origin by default; "
+                "Loki, Tempo and most gateways need a reverse proxy that sends Access-Control-Allow-Origin and answers "
+                "preflight requests for Authorization and X-Scope-OrgID — or serve Sightline and the API from one origin and use a path like /prometheus as the URL."
+            </p>
+        </section>
+    }
+}
+
+/// One row of the source table, with Test, Edit and Remove.
+#[component]
+fn SourceRow(
+    /// The source shown.
+    source: DataSource,
+    /// The form fields to fill on Edit: (name, url, tenant, auth).
+    edit: (RwSignal<String>, RwSignal<String>, RwSignal<String>, RwSignal<String>),
+    /// Called after a removal so the list is saved.
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let state = use_app_state();
+    let test_result = RwSignal::new(None::<(bool, String)>);
+    let is_demo = source.kind == SourceKind::Demo;
+    let test_source = source.clone();
+    let test = move |_| {
+        let source = test_source.clone();
+        test_result.set(Some((true, "Testing…".into())));
+        spawn_local(async move {
+            let started = browser::now_ms();
+            let req = PromRequest::Instant { query: "1+1".into(), time_ms: None };
+            let outcome = match run(&source, &req, None).await {
+                Ok(Some(resp)) => match resp.data {
+                    ResultData::Scalar { value: 2.0, .. } => {
+                        (true, format!("Data source is working: 1+1 = 2 in {} ms.", browser::now_ms() - started))
+                    }
+                    other => (false, format!("The source answered, but 1+1 did not give the scalar 2 ({}).", kind_of(&other))),
+                },
+                Ok(None) => (false, "The test was cancelled.".into()),
+                Err(e) => (false, format!("{}: {}", e.kind, e.message)),
+            };
+            test_result.set(Some(outcome));
+        });
+    };
+    let (e_name, e_url, e_tenant, e_auth) = edit;
+    let edit_source = source.clone();
+    let remove_name = source.name.clone();
+    view! {
+        <tr data-testid="ds-row">
+            <td>{source.name.clone()}</td>
+            <td>{source.kind.as_str()}</td>
+            <td class="url-cell">{if is_demo { "built in".to_string() } else { source.url.clone() }}</td>
+            <td>{source.tenant.clone().unwrap_or_default()}</td>
+            <td>{if source.auth.is_some() { "set" } else { "" }}</td>
+            <td class="actions">
+                <button data-testid="ds-test" on:click=test>"Test"</button>
+                <Show when=move || !is_demo>
+                    <button on:click={
+                        let s = edit_source.clone();
+                        move |_| {
+                            e_name.set(s.name.clone());
+                            e_url.set(s.url.clone());
+                            e_tenant.set(s.tenant.clone().unwrap_or_default());
+                            e_auth.set(s.auth.clone().unwrap_or_default());
+                        }
+                    }>"Edit"</button>
+                    <button on:click={
+                        let n = remove_name.clone();
+                        move |_| {
+                            state.sources.update(|s| { s.remove(&n); });
+                            on_change();
+                        }
+                    }>"Remove"</button>
+                </Show>
+                {move || test_result.get().map(|(ok, m)| view! {
+                    <span class=if ok { "form-ok" } else { "form-error" } data-testid="ds-test-result">{m}</span>
+                })}
+            </td>
+        </tr>
+    }
+}
+
+fn kind_of(data: &ResultData) -> &'static str {
+    match data {
+        ResultData::Matrix(_) => "a matrix",
+        ResultData::Vector(_) => "a vector",
+        ResultData::Scalar { .. } => "a different scalar",
+        ResultData::String { .. } => "a string",
+    }
+}

@@ -1,0 +1,112 @@
+//! Transport: sends a request built by the core to a data source and returns the raw response.
+//! Request building and decoding are the core's; here only the network (gloo-net fetch with an
+//! `AbortController` and a timeout) or, for the demo source, the in-process demo backend — which
+//! answers with the same bytes a real Prometheus would, so both take the same decoding path.
+//!
+//! Credentials go only into request headers (`Authorization`, `X-Scope-OrgID`), never into URLs.
+
+use futures::future::{select, Either};
+use gloo_net::http::Request;
+use sightline_core::datasource::{DataSource, SourceKind};
+use sightline_core::demo::DemoBackend;
+use sightline_core::formats::prometheus::PromRequest;
+use std::fmt;
+
+pub mod query;
+
+use crate::state::browser;
+
+/// Seed of the built-in demo source (fixed, so every visitor sees the same demo).
+pub const DEMO_SEED: u64 = 42;
+/// Time allowed for one request before it is abandoned.
+pub const REQUEST_TIMEOUT_MS: u32 = 30_000;
+
+/// A response as it arrived: HTTP status and body bytes.
+pub struct RawResponse {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+/// Why no response arrived.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TransportError {
+    /// The browser refused or could not complete the request: CORS, DNS, refused connection, TLS.
+    Network { detail: String, url: String },
+    /// No answer within the timeout.
+    Timeout { secs: u32, url: String },
+    /// Superseded by a newer request (not shown to the user).
+    Aborted,
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TransportError::Network { detail, url } => write!(
+                f,
+                "The data source could not be reached ({detail}). This is usually CORS — the server does not allow \
+                 requests from this page's origin — or the server is down or the URL is wrong. Prometheus allows any \
+                 origin by default; for other servers put a reverse proxy in front that sends \
+                 Access-Control-Allow-Origin. URL: {url}"
+            ),
+            TransportError::Timeout { secs, url } => {
+                write!(f, "No answer within {secs} s; try a shorter range or a simpler query. URL: {url}")
+            }
+            TransportError::Aborted => write!(f, "The request was replaced by a newer one."),
+        }
+    }
+}
+
+/// Sends `req` to `source`. `abort` cancels it (a newer request replaced it).
+pub async fn send(
+    source: &DataSource,
+    req: &PromRequest,
+    abort: Option<&web_sys::AbortSignal>,
+) -> Result<RawResponse, TransportError> {
+    match source.kind {
+        SourceKind::Demo => {
+            let resp = DemoBackend::new(DEMO_SEED).respond(&req.path(), &req.params(), browser::now_ms());
+            Ok(RawResponse { status: resp.status, body: resp.body })
+        }
+        SourceKind::Prometheus => fetch(source, req, abort).await,
+    }
+}
+
+async fn fetch(
+    source: &DataSource,
+    req: &PromRequest,
+    abort: Option<&web_sys::AbortSignal>,
+) -> Result<RawResponse, TransportError> {
+    let url = req.url(&source.url);
+    let mut builder = Request::get(&url).abort_signal(abort);
+    if let Some(auth) = &source.auth {
+        builder = builder.header("Authorization", auth);
+    }
+    if let Some(tenant) = &source.tenant {
+        builder = builder.header("X-Scope-OrgID", tenant);
+    }
+    let request = async move {
+        let resp = builder.send().await?;
+        let status = resp.status();
+        let body = resp.binary().await?;
+        Ok::<_, gloo_net::Error>(RawResponse { status, body })
+    };
+    let timeout = gloo_timers::future::TimeoutFuture::new(REQUEST_TIMEOUT_MS);
+    match select(Box::pin(request), timeout).await {
+        Either::Left((Ok(resp), _)) => Ok(resp),
+        Either::Left((Err(e), _)) => {
+            if abort.is_some_and(|s| s.aborted()) {
+                Err(TransportError::Aborted)
+            } else {
+                Err(TransportError::Network { detail: network_detail(&e), url })
+            }
+        }
+        Either::Right(_) => Err(TransportError::Timeout { secs: REQUEST_TIMEOUT_MS / 1000, url }),
+    }
+}
+
+fn network_detail(e: &gloo_net::Error) -> String {
+    match e {
+        gloo_net::Error::JsError(js) => format!("{}: {}", js.name, js.message),
+        other => other.to_string(),
+    }
+}

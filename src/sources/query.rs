@@ -1,0 +1,91 @@
+//! Runs one panel query end to end: resolve the time range and step (core), build the request
+//! (core), send it ([`super::send`]), decode the answer (core). Every failure becomes a
+//! [`PanelError`] with its kind and a message written for the user; nothing here panics.
+
+use chrono::{Local, Utc};
+use sightline_core::datasource::DataSource;
+use sightline_core::formats::prometheus::{decode_response, PromRequest, QueryResponse};
+use sightline_core::time::{self, ResolvedRange, TimeRange};
+use sightline_core::viewstate::{QueryMode, TimeZoneChoice};
+
+use super::{send, TransportError};
+
+/// Minimum step: the usual scrape interval (Grafana's default "min interval").
+pub const DEFAULT_SCRAPE_MS: i64 = 15_000;
+
+/// What a panel asks for, before the clock is read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuerySpec {
+    pub query: String,
+    pub mode: QueryMode,
+    pub from: String,
+    pub to: String,
+    pub tz: TimeZoneChoice,
+}
+
+/// The resolved request parameters shown beside the result ("which window, which step").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Resolved {
+    pub start_ms: i64,
+    pub end_ms: i64,
+    /// Range queries: the step; instant queries: 0.
+    pub step_ms: i64,
+}
+
+/// Why a panel has no result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PanelError {
+    /// Short kind shown as a badge: "Query error", "HTTP 502", "Network or CORS", …
+    pub kind: String,
+    pub message: String,
+}
+
+/// Resolves `spec`'s range at `now_ms` in its time zone.
+pub fn resolve_range(spec: &QuerySpec, now_ms: i64) -> Result<ResolvedRange, PanelError> {
+    let range = TimeRange::parse(&spec.from, &spec.to).map_err(time_error)?;
+    match spec.tz {
+        TimeZoneChoice::Utc => range.resolve(now_ms, &Utc),
+        TimeZoneChoice::Browser => range.resolve(now_ms, &Local),
+    }
+    .map_err(time_error)
+}
+
+fn time_error(e: time::TimeError) -> PanelError {
+    PanelError { kind: "Time range".into(), message: e.to_string() }
+}
+
+/// Builds the request for `spec` over `range`, choosing the step from `width_px`.
+pub fn build_request(spec: &QuerySpec, range: ResolvedRange, width_px: u32) -> (PromRequest, Resolved) {
+    match spec.mode {
+        QueryMode::Range => {
+            let span = range.end_ms - range.start_ms;
+            let step_ms = time::choose_step_ms(span, width_px, DEFAULT_SCRAPE_MS);
+            let (start_ms, end_ms) = time::align_range(range.start_ms, range.end_ms, step_ms);
+            let req = PromRequest::Range { query: spec.query.clone(), start_ms, end_ms, step_ms };
+            (req, Resolved { start_ms, end_ms, step_ms })
+        }
+        QueryMode::Instant => {
+            let req = PromRequest::Instant { query: spec.query.clone(), time_ms: Some(range.end_ms) };
+            (req, Resolved { start_ms: range.end_ms, end_ms: range.end_ms, step_ms: 0 })
+        }
+    }
+}
+
+/// Sends and decodes. `Ok(None)` means the request was superseded (show nothing new).
+pub async fn run(
+    source: &DataSource,
+    req: &PromRequest,
+    abort: Option<&web_sys::AbortSignal>,
+) -> Result<Option<QueryResponse>, PanelError> {
+    let raw = match send(source, req, abort).await {
+        Ok(raw) => raw,
+        Err(TransportError::Aborted) => return Ok(None),
+        Err(e @ TransportError::Network { .. }) => {
+            return Err(PanelError { kind: "Network or CORS".into(), message: e.to_string() })
+        }
+        Err(e @ TransportError::Timeout { .. }) => return Err(PanelError { kind: "Timeout".into(), message: e.to_string() }),
+    };
+    decode_response(raw.status, &raw.body)
+        .map(Some)
+        .map_err(|e| PanelError { kind: e.kind_label(), message: e.to_string() })
+}

@@ -1,0 +1,64 @@
+//! UI state shared by every page: the URL-backed [`ViewState`](sightline_core::viewstate::ViewState),
+//! the configured data sources, and the refresh tick. [`AppState`] is a small `Copy` handle put in
+//! context once by the app; pages read and write through it.
+
+pub mod browser;
+pub mod storage;
+pub mod theme;
+
+use leptos::prelude::*;
+use sightline_core::datasource::{DataSource, DataSourceList};
+use sightline_core::viewstate::ViewState;
+
+/// Handles to the app-wide signals.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// The whole view state; mirrored into the URL.
+    pub view: RwSignal<ViewState>,
+    /// Configured data sources (demo first); persisted by [`storage`].
+    pub sources: RwSignal<DataSourceList>,
+    /// Bumped by auto-refresh and by "Run": queries re-resolve relative ranges and run again.
+    pub refresh_tick: RwSignal<u64>,
+    /// Problems met while loading stored settings, shown on the Settings page.
+    pub storage_problems: RwSignal<Vec<String>>,
+}
+
+impl AppState {
+    /// Creates the state from the current URL and the stored data sources.
+    pub fn new() -> AppState {
+        let (sources, problems) = storage::load_sources();
+        AppState {
+            view: RwSignal::new(ViewState::from_query(&browser::location_search())),
+            sources: RwSignal::new(sources),
+            refresh_tick: RwSignal::new(0),
+            storage_problems: RwSignal::new(problems),
+        }
+    }
+
+    /// The selected data source, if it exists.
+    pub fn selected_source(&self) -> Option<DataSource> {
+        let name = self.view.with(|v| v.ds.clone());
+        self.sources.with(|s| s.find(&name).cloned())
+    }
+
+    /// Changes the view state (recorded as a new browser history entry by the URL sync).
+    pub fn update_view(&self, f: impl FnOnce(&mut ViewState)) {
+        self.view.update(f);
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The app state from context. The app provides it before any page renders.
+pub fn use_app_state() -> AppState {
+    use_context::<AppState>().unwrap_or_else(|| {
+        // Components rendered outside the app (tests) get a fresh state rather than a panic.
+        let state = AppState::new();
+        provide_context(state);
+        state
+    })
+}

@@ -1,0 +1,182 @@
+//! Component tests in headless Chromium (wasm-bindgen-test): mount the real app or a component into
+//! a fresh element, act through the DOM, and assert on the DOM and on canvas pixels.
+#![cfg(target_arch = "wasm32")]
+
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
+use sightline::charts::palette;
+use sightline::charts::timeseries::{draw, ChartSpec, PreparedLine};
+use sightline::components::legend::{click, Legend};
+use sightline_core::viewstate::{Theme, TimeZoneChoice};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().and_then(|w| w.document()).expect("a document")
+}
+
+/// A fresh, visible host element 1000 px wide.
+fn host() -> HtmlElement {
+    let el: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    el.set_attribute("style", "width:1000px").unwrap();
+    document().body().unwrap().append_child(&el).unwrap();
+    el
+}
+
+fn set_url_query(query: &str) {
+    let w = web_sys::window().unwrap();
+    let path = w.location().pathname().unwrap();
+    w.history().unwrap().replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}{query}"))).unwrap();
+}
+
+fn query(host: &HtmlElement, selector: &str) -> Option<web_sys::Element> {
+    host.query_selector(selector).ok().flatten()
+}
+
+fn count(host: &HtmlElement, selector: &str) -> u32 {
+    host.query_selector_all(selector).map(|l| l.length()).unwrap_or(0)
+}
+
+/// Polls until `pred` holds or `timeout_ms` passes.
+async fn wait_until(timeout_ms: u32, mut pred: impl FnMut() -> bool) -> bool {
+    let mut waited = 0;
+    while waited < timeout_ms {
+        if pred() {
+            return true;
+        }
+        TimeoutFuture::new(50).await;
+        waited += 50;
+    }
+    pred()
+}
+
+fn panel_state(host: &HtmlElement) -> String {
+    query(host, "[data-testid=panel]").and_then(|p| p.get_attribute("data-state")).unwrap_or_default()
+}
+
+/// Pixels whose colour differs from the top-left pixel (the background).
+fn painted_pixels(canvas: &HtmlCanvasElement) -> usize {
+    let ctx: CanvasRenderingContext2d = canvas.get_context("2d").unwrap().unwrap().unchecked_into();
+    let (w, h) = (canvas.width() as f64, canvas.height() as f64);
+    let data = ctx.get_image_data(0.0, 0.0, w, h).unwrap().data();
+    let bg = [data[0], data[1], data[2]];
+    data.chunks_exact(4).filter(|px| px[0] != bg[0] || px[1] != bg[1] || px[2] != bg[2]).count()
+}
+
+fn mount_app(query_string: &str) -> HtmlElement {
+    set_url_query(query_string);
+    let el = host();
+    leptos::mount::mount_to(el.clone(), sightline::App).forget();
+    el
+}
+
+#[wasm_bindgen_test]
+async fn app_renders_the_demo_chart_with_legend_and_pixels() {
+    let el = mount_app("");
+    assert!(wait_until(10_000, || panel_state(&el) == "data").await, "panel state: {}", panel_state(&el));
+    assert!(count(&el, "[data-testid=legend-item]") >= 3, "demo query groups by service");
+    let legend = el.text_content().unwrap_or_default();
+    assert!(legend.contains("{service=\"payments\"}"), "legend shows label sets: {legend}");
+    let canvas: HtmlCanvasElement = query(&el, "[data-testid=chart]").unwrap().unchecked_into();
+    assert!(wait_until(2_000, || painted_pixels(&canvas) > 2_000).await, "chart drawn: {} px", painted_pixels(&canvas));
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn unknown_source_shows_an_error_in_the_panel_and_the_header_keeps_working() {
+    let el = mount_app("?ds=nowhere&q=up");
+    assert!(wait_until(5_000, || panel_state(&el) == "error").await);
+    let msg = query(&el, "[data-testid=panel-error]").and_then(|e| e.text_content()).unwrap_or_default();
+    assert!(msg.contains("no data source called 'nowhere'"), "{msg}");
+    assert!(query(&el, "[data-testid=ds-picker]").is_some());
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn bad_demo_query_shows_the_parser_error() {
+    let el = mount_app("?q=sum(");
+    assert!(wait_until(5_000, || panel_state(&el) == "error").await, "state {}", panel_state(&el));
+    let msg = query(&el, "[data-testid=panel-error]").and_then(|e| e.text_content()).unwrap_or_default();
+    assert!(!msg.is_empty());
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn instant_query_renders_a_table() {
+    let el = mount_app("?mode=instant&q=sum%20by%20(service)%20(rate(http_requests_total%5B5m%5D))");
+    assert!(wait_until(5_000, || panel_state(&el) == "data").await, "state {}", panel_state(&el));
+    assert_eq!(count(&el, "[data-testid=result-row]"), 5, "one row per demo service");
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn unbuilt_pages_say_so() {
+    let el = mount_app("?page=traces");
+    assert!(wait_until(2_000, || query(&el, "[data-testid=page-not-built]").is_some()).await);
+    let text = el.text_content().unwrap_or_default();
+    assert!(text.contains("not built yet"), "{text}");
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn theme_toggle_sets_the_document_theme() {
+    let el = mount_app("?theme=light&page=settings");
+    let root = document().document_element().unwrap();
+    assert!(wait_until(2_000, || root.get_attribute("data-theme").as_deref() == Some("light")).await);
+    let button: HtmlElement = query(&el, "[data-testid=theme-toggle]").unwrap().unchecked_into();
+    button.click();
+    assert!(wait_until(2_000, || root.get_attribute("data-theme").as_deref() == Some("dark")).await);
+    assert!(web_sys::window().unwrap().location().search().unwrap().contains("theme=dark"));
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn legend_click_isolates_and_second_click_shows_all() {
+    let el = host();
+    let hidden = RwSignal::new(BTreeSet::new());
+    let names = Arc::new(vec!["a".to_string(), "b".to_string(), "c".to_string()]);
+    let pal = Arc::new(palette::for_theme(Theme::Light));
+    leptos::mount::mount_to(el.clone(), move || view! { <Legend names=names.clone() hidden=hidden palette=pal.clone()/> }).forget();
+    let first: HtmlElement = query(&el, "[data-testid=legend-item]").unwrap().unchecked_into();
+    first.click();
+    TimeoutFuture::new(0).await;
+    assert_eq!(hidden.get_untracked(), BTreeSet::from([1, 2]));
+    first.click();
+    TimeoutFuture::new(0).await;
+    assert!(hidden.get_untracked().is_empty());
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+fn legend_ctrl_click_toggles_one_series() {
+    let mut hidden = BTreeSet::new();
+    click(&mut hidden, 1, 3, true);
+    assert_eq!(hidden, BTreeSet::from([1]));
+    click(&mut hidden, 1, 3, true);
+    assert!(hidden.is_empty());
+}
+
+#[wasm_bindgen_test]
+fn draw_paints_series_colour_on_a_detached_canvas() {
+    let canvas: HtmlCanvasElement = document().create_element("canvas").unwrap().unchecked_into();
+    canvas.set_width(400);
+    canvas.set_height(200);
+    let pal = palette::for_theme(Theme::Light);
+    let lines = vec![PreparedLine { color_index: 0, t_ms: vec![0, 500_000, 1_000_000], values: vec![1.0, 5.0, 2.0] }];
+    let spec = ChartSpec { lines: &lines, start_ms: 0, end_ms: 1_000_000, step_ms: 15_000, tz: TimeZoneChoice::Utc, palette: &pal, dpr: 1.0 };
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).unwrap();
+    let geometry = draw(&backend.into_drawing_area(), &spec).unwrap();
+    assert!(geometry.right_px > geometry.left_px);
+    let ctx: CanvasRenderingContext2d = canvas.get_context("2d").unwrap().unwrap().unchecked_into();
+    let data = ctx.get_image_data(0.0, 0.0, 400.0, 200.0).unwrap().data();
+    let c = palette::series_color(&pal, 0);
+    let line_px = data.chunks_exact(4).filter(|p| p[0] == c.0 && p[1] == c.1 && p[2] == c.2).count();
+    assert!(line_px > 50, "series-colour pixels: {line_px}");
+}
