@@ -142,8 +142,7 @@ async fn legend_click_isolates_and_second_click_shows_all() {
     let el = host();
     let hidden = RwSignal::new(BTreeSet::new());
     let names = Arc::new(vec!["a".to_string(), "b".to_string(), "c".to_string()]);
-    let pal = Arc::new(palette::for_theme(Theme::Light));
-    leptos::mount::mount_to(el.clone(), move || view! { <Legend names=names.clone() hidden=hidden palette=pal.clone()/> }).forget();
+    leptos::mount::mount_to(el.clone(), move || view! { <Legend names=names.clone() hidden=hidden theme=Theme::Light/> }).forget();
     let first: HtmlElement = query(&el, "[data-testid=legend-item]").unwrap().unchecked_into();
     first.click();
     TimeoutFuture::new(0).await;
@@ -170,7 +169,7 @@ fn draw_paints_series_colour_on_a_detached_canvas() {
     canvas.set_height(200);
     let pal = palette::for_theme(Theme::Light);
     let lines = vec![PreparedLine { color_index: 0, t_ms: vec![0, 500_000, 1_000_000], values: vec![1.0, 5.0, 2.0] }];
-    let spec = ChartSpec { lines: &lines, start_ms: 0, end_ms: 1_000_000, step_ms: 15_000, tz: TimeZoneChoice::Utc, palette: &pal, dpr: 1.0 };
+    let spec = ChartSpec { lines: &lines, start_ms: 0, end_ms: 1_000_000, step_ms: 15_000, tz: TimeZoneChoice::Utc, palette: &pal, dpr: 1.0, width_css: 800.0 };
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).unwrap();
     let geometry = draw(&backend.into_drawing_area(), &spec).unwrap();
     assert!(geometry.right_px > geometry.left_px);

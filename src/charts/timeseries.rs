@@ -12,6 +12,7 @@ use plotters::prelude::*;
 use sightline_core::downsample::m4;
 use sightline_core::format::{format_time_ms, format_value};
 use sightline_core::series::Series;
+use sightline_core::time::time_ticks;
 use sightline_core::viewstate::TimeZoneChoice;
 
 use super::canvas::PlotGeometry;
@@ -34,6 +35,8 @@ pub struct ChartSpec<'a> {
     pub palette: &'a Palette,
     /// Backing-store pixels per CSS pixel (fonts and strokes scale by it).
     pub dpr: f64,
+    /// The chart's width in CSS pixels (sets how many time ticks fit).
+    pub width_css: f64,
 }
 
 /// Reduces the visible series for a plot `width_px` backing pixels wide. `visible(i)` says whether
@@ -85,7 +88,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &ChartSpec<
         .margin(px(8.0))
         .x_label_area_size(px(24.0))
         .y_label_area_size(px(56.0))
-        .build_cartesian_2d(spec.start_ms..end_ms, y0..y1)
+        .build_cartesian_2d((spec.start_ms..end_ms).with_key_points(x_ticks(spec, end_ms)), y0..y1)
         .map_err(|e| e.to_string())?;
     let span = end_ms - spec.start_ms;
     let tz = spec.tz;
@@ -96,7 +99,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &ChartSpec<
     let y_fmt = |v: &f64| format_value(*v);
     chart
         .configure_mesh()
-        .x_labels(8)
+        .x_labels(12)
         .y_labels(6)
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
@@ -124,6 +127,15 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &ChartSpec<
         end_ms,
         dpr,
     })
+}
+
+/// Round wall-clock instants for the time axis, about one per 130 CSS pixels.
+fn x_ticks(spec: &ChartSpec, end_ms: i64) -> Vec<i64> {
+    let max_ticks = (spec.width_css / 130.0).clamp(2.0, 12.0) as usize;
+    match spec.tz {
+        TimeZoneChoice::Utc => time_ticks(spec.start_ms, end_ms, max_ticks, &Utc),
+        TimeZoneChoice::Browser => time_ticks(spec.start_ms, end_ms, max_ticks, &Local),
+    }
 }
 
 /// Splits a prepared line into drawable runs at non-finite values.

@@ -77,6 +77,7 @@ pub fn TimeSeriesChart(
             tz,
             palette: &palette,
             dpr,
+            width_css: f64::from(width_px) / dpr,
         };
         let Some(backend) = CanvasBackend::with_canvas_object(canvas) else {
             draw_error.set(Some("The browser gave no 2D drawing context for the chart.".into()));
@@ -160,7 +161,7 @@ pub fn TimeSeriesChart(
             })}
             {move || draw_error.get().map(|e| view! { <p class="panel-error" role="alert">{e}</p> })}
         </div>
-        <Legend names=names hidden=hidden palette=Arc::new(palette::for_theme(theme_now.get_untracked()))/>
+        <Legend names=names hidden=hidden theme=theme_now/>
     }
 }
 

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use crate::charts::palette::{css, series_color, Palette};
+use sightline_core::viewstate::Theme;
+
+use crate::charts::palette::{self, css, series_color};
 
 /// Which series are hidden, by index.
 pub type Hidden = RwSignal<BTreeSet<usize>>;
@@ -26,22 +28,23 @@ pub fn click(hidden: &mut BTreeSet<usize>, index: usize, count: usize, toggle_on
     }
 }
 
-/// The legend for `names`, coloured by `palette`.
+/// The legend for `names`, coloured by the palette of `theme` (recoloured when it changes).
 #[component]
 pub fn Legend(
     /// Series display names, in chart order.
     names: Arc<Vec<String>>,
     /// Hidden series indices (shared with the chart).
     hidden: Hidden,
-    /// The chart palette.
-    palette: Arc<Palette>,
+    /// The effective theme, whose palette colours the swatches.
+    #[prop(into)]
+    theme: Signal<Theme>,
 ) -> impl IntoView {
     let count = names.len();
     let items = names
         .iter()
         .enumerate()
         .map(|(i, name)| {
-            let color = css(series_color(&palette, i));
+            let color = move || format!("background:{}", css(series_color(&palette::for_theme(theme.get()), i)));
             let name = name.clone();
             view! {
                 <li
@@ -62,7 +65,7 @@ pub fn Legend(
                         }
                     }
                 >
-                    <span class="swatch" style=format!("background:{color}")></span>
+                    <span class="swatch" style=color></span>
                     <span class="legend-name">{name}</span>
                 </li>
             }

@@ -83,3 +83,40 @@ proptest! {
         prop_assert_eq!(parse_prom_duration(&format_prom_duration(ms)).unwrap(), ms);
     }
 }
+
+mod ticks {
+    use chrono::{FixedOffset, TimeZone, Utc};
+    use sightline_core::time::time_ticks;
+
+    #[test]
+    fn six_hours_get_hourly_ticks_on_the_hour() {
+        let start = Utc.with_ymd_and_hms(2024, 1, 15, 10, 13, 7).unwrap().timestamp_millis();
+        let end = start + 6 * 3_600_000;
+        let ticks = time_ticks(start, end, 8, &Utc);
+        let hour = |h| Utc.with_ymd_and_hms(2024, 1, 15, h, 0, 0).unwrap().timestamp_millis();
+        assert_eq!(ticks, (11..=16).map(hour).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn ticks_align_to_the_local_hour_in_a_half_hour_zone() {
+        let tz = FixedOffset::east_opt(5 * 3600 + 1800).unwrap();
+        let start = tz.with_ymd_and_hms(2024, 1, 15, 10, 10, 0).unwrap().timestamp_millis();
+        let ticks = time_ticks(start, start + 3 * 3_600_000, 4, &tz);
+        let local = |h| tz.with_ymd_and_hms(2024, 1, 15, h, 0, 0).unwrap().timestamp_millis();
+        assert_eq!(ticks, vec![local(11), local(12), local(13)]);
+    }
+
+    #[test]
+    fn tick_counts_stay_within_the_limit() {
+        for span in [1_000i64, 59_000, 3_600_000, 86_400_000 * 3, 86_400_000 * 400, 86_400_000 * 40_000] {
+            for max in [1usize, 3, 5, 8, 12] {
+                let ticks = time_ticks(1_700_000_000_000, 1_700_000_000_000 + span, max, &Utc);
+                assert!(ticks.len() <= max, "span {span} max {max}: {}", ticks.len());
+                // With room for five or more, some round instant always falls inside the range.
+                assert!(max < 5 || !ticks.is_empty(), "span {span} max {max}: no ticks");
+                assert!(ticks.windows(2).all(|w| w[0] < w[1]));
+            }
+        }
+        assert!(time_ticks(5, 5, 8, &Utc).is_empty());
+    }
+}

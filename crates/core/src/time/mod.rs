@@ -9,6 +9,7 @@
 //!   choices.
 //! - [`step`]: the query step for a chart of a given pixel width and the alignment of the range to
 //!   it.
+//! - [`ticks`]: time-axis ticks at round wall-clock instants.
 //!
 //! All instants are `i64` milliseconds since the Unix epoch. Calendar arithmetic (`d`, `w`, `M`,
 //! `y` and rounding) happens in the time zone passed in (the browser's or UTC), so `now/d` is local
@@ -18,6 +19,7 @@ pub mod duration;
 pub mod expr;
 pub mod range;
 pub mod step;
+pub mod ticks;
 
 use std::fmt;
 
@@ -25,6 +27,7 @@ pub use duration::{format_prom_duration, parse_prom_duration, RefreshInterval, R
 pub use expr::{CalendarUnit, TimeExpr};
 pub use range::{describe, QuickRange, ResolvedRange, TimeRange, QUICK_RANGES};
 pub use step::{align_range, choose_step_ms, MAX_POINTS_PER_SERIES};
+pub use ticks::time_ticks;
 
 /// Why a time expression, range or duration was refused. `Display` is the message shown to the
 /// user next to the field concerned.
