@@ -182,14 +182,14 @@ fn native_histograms_are_tolerated_counted_and_reported() {
 #[test]
 fn every_error_type_keeps_prometheus_message_verbatim() {
     let cases = [
-        (400, "bad_data", r#"invalid parameter \"query\": 1:8: parse error: unexpected end of input"#, "Prometheus rejected the query (bad_data): invalid parameter \"query\": 1:8: parse error: unexpected end of input"),
-        (422, "execution", "found duplicate series for the match group", "Prometheus could not execute the query (execution): found duplicate series for the match group"),
-        (503, "timeout", "query timed out in expression evaluation", "The query timed out in Prometheus (timeout): query timed out in expression evaluation — try a shorter time range or a simpler query."),
-        (499, "canceled", "context canceled", "Prometheus canceled the query (canceled): context canceled"),
-        (500, "internal", "expanding series: out of memory", "Prometheus failed with an internal error (internal): expanding series: out of memory"),
-        (404, "not_found", "rule group not found", "Prometheus did not find what was asked for (not_found): rule group not found"),
-        (406, "not_acceptable", "unsupported format", "Prometheus refused the request (not_acceptable): unsupported format"),
-        (400, "some_new_type", "something", "Prometheus returned an error (some_new_type): something"),
+        (400, "bad_data", r#"invalid parameter \"query\": 1:8: parse error: unexpected end of input"#, "The source rejected the query (bad_data): invalid parameter \"query\": 1:8: parse error: unexpected end of input"),
+        (422, "execution", "found duplicate series for the match group", "The source could not execute the query (execution): found duplicate series for the match group"),
+        (503, "timeout", "query timed out in expression evaluation", "The query timed out in the source (timeout): query timed out in expression evaluation — try a shorter time range or a simpler query."),
+        (499, "canceled", "context canceled", "The source canceled the query (canceled): context canceled"),
+        (500, "internal", "expanding series: out of memory", "The source failed with an internal error (internal): expanding series: out of memory"),
+        (404, "not_found", "rule group not found", "The source did not find what was asked for (not_found): rule group not found"),
+        (406, "not_acceptable", "unsupported format", "The source refused the request (not_acceptable): unsupported format"),
+        (400, "some_new_type", "something", "The source returned an error (some_new_type): something"),
     ];
     for (status, error_type, wire_message, shown) in cases {
         let body = format!(r#"{{"status":"error","errorType":"{error_type}","error":"{wire_message}"}}"#);
@@ -206,7 +206,7 @@ fn resolution_limit_error_suggests_a_larger_step() {
     let body = br#"{"status":"error","errorType":"bad_data","error":"exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)"}"#;
     let err = decode_response(400, body).unwrap_err();
     assert!(err.is_resolution_limit());
-    assert!(err.to_string().starts_with("Prometheus rejected the query (bad_data): exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)"));
+    assert!(err.to_string().starts_with("The source rejected the query (bad_data): exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)"));
     assert!(err.to_string().ends_with("choose a larger step or a shorter time range."));
 }
 

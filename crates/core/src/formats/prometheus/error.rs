@@ -77,14 +77,14 @@ impl fmt::Display for PromError {
         match self {
             PromError::Api { error_type, message, .. } => {
                 let what = match error_type.as_str() {
-                    "bad_data" => "Prometheus rejected the query",
-                    "execution" => "Prometheus could not execute the query",
-                    "timeout" => "The query timed out in Prometheus",
-                    "canceled" => "Prometheus canceled the query",
-                    "internal" => "Prometheus failed with an internal error",
-                    "not_found" => "Prometheus did not find what was asked for",
-                    "not_acceptable" => "Prometheus refused the request",
-                    _ => "Prometheus returned an error",
+                    "bad_data" => "The source rejected the query",
+                    "execution" => "The source could not execute the query",
+                    "timeout" => "The query timed out in the source",
+                    "canceled" => "The source canceled the query",
+                    "internal" => "The source failed with an internal error",
+                    "not_found" => "The source did not find what was asked for",
+                    "not_acceptable" => "The source refused the request",
+                    _ => "The source returned an error",
                 };
                 write!(f, "{what} ({error_type}): {message}")?;
                 if self.is_resolution_limit() {
