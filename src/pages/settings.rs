@@ -110,7 +110,8 @@ pub fn SettingsPage() -> impl IntoView {
                 {move || form_message.get().map(|(ok, m)| view! { <p class=if ok { "form-ok" } else { "form-error" } role="status">{m}</p> })}
             </form>
             <p class="hint">
-                "CORS: the browser calls the source directly. Prometheus and VictoriaMetrics allow any origin by default; "
+                "CORS: the browser calls the source directly. Prometheus and VictoriaMetrics allow any origin by default \
+                 (but a preflight for Authorization passes only on Prometheus, and for X-Scope-OrgID on neither); "
                 "Loki, Tempo and most gateways need a reverse proxy that sends Access-Control-Allow-Origin and answers "
                 "preflight requests for Authorization and X-Scope-OrgID — or serve Sightline and the API from one origin and use a path like /prometheus as the URL."
             </p>

@@ -31,7 +31,7 @@ pub struct RawResponse {
 #[derive(Debug, Clone, PartialEq)]
 pub enum TransportError {
     /// The browser refused or could not complete the request: CORS, DNS, refused connection, TLS.
-    Network { detail: String, url: String },
+    Network { detail: String, url: String, headers: Vec<&'static str> },
     /// No answer within the timeout.
     Timeout { secs: u32, url: String },
     /// Superseded by a newer request (not shown to the user).
@@ -41,13 +41,25 @@ pub enum TransportError {
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            TransportError::Network { detail, url } => write!(
-                f,
-                "The data source could not be reached ({detail}). This is usually CORS — the server does not allow \
-                 requests from this page's origin — or the server is down or the URL is wrong. Prometheus allows any \
-                 origin by default; for other servers put a reverse proxy in front that sends \
-                 Access-Control-Allow-Origin. URL: {url}"
-            ),
+            TransportError::Network { detail, url, headers } => {
+                write!(
+                    f,
+                    "The data source could not be reached ({detail}). This is usually CORS — the server does not allow \
+                     requests from this page's origin — or the server is down or the URL is wrong. Prometheus allows any \
+                     origin by default; for other servers put a reverse proxy in front that sends \
+                     Access-Control-Allow-Origin."
+                )?;
+                if !headers.is_empty() {
+                    write!(
+                        f,
+                        " This source sends {}, so the browser first asks the server (a CORS preflight) whether that \
+                         header is allowed: Prometheus allows Authorization but not X-Scope-OrgID, and VictoriaMetrics \
+                         allows neither; a proxy must answer the preflight with Access-Control-Allow-Headers.",
+                        headers.join(" and ")
+                    )?;
+                }
+                write!(f, " URL: {url}")
+            }
             TransportError::Timeout { secs, url } => {
                 write!(f, "No answer within {secs} s; try a shorter range or a simpler query. URL: {url}")
             }
@@ -97,7 +109,11 @@ async fn fetch(
             if abort.is_some_and(|s| s.aborted()) {
                 Err(TransportError::Aborted)
             } else {
-                Err(TransportError::Network { detail: network_detail(&e), url })
+                let headers = [("Authorization", source.auth.is_some()), ("X-Scope-OrgID", source.tenant.is_some())]
+                    .into_iter()
+                    .filter_map(|(name, sent)| sent.then_some(name))
+                    .collect();
+                Err(TransportError::Network { detail: network_detail(&e), url, headers })
             }
         }
         Either::Right(_) => Err(TransportError::Timeout { secs: REQUEST_TIMEOUT_MS / 1000, url }),
