@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== native tests (core)"
-cargo test --locked -p sightline-core 2>&1 | grep -vE '^\s+(Compiling|Downloaded|Downloading)' 
+cargo test --locked -q -p sightline-core 2>&1 | grep -vE '^\s+(Compiling|Downloaded|Downloading)' 
 echo "== wasm component tests (headless Chromium)"
 cargo test --locked -p sightline --target wasm32-unknown-unknown 2>&1 | grep -vE '^\s+(Compiling|Downloaded|Downloading)'
 echo "== release build (served from a sub-path in the e2e tests)"
