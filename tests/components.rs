@@ -179,3 +179,47 @@ fn draw_paints_series_colour_on_a_detached_canvas() {
     let line_px = data.chunks_exact(4).filter(|p| p[0] == c.0 && p[1] == c.1 && p[2] == c.2).count();
     assert!(line_px > 50, "series-colour pixels: {line_px}");
 }
+
+fn mouse(canvas: &HtmlCanvasElement, kind: &str, client_x: f64, client_y: f64) {
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    init.set_client_x(client_x as i32);
+    init.set_client_y(client_y as i32);
+    init.set_button(0);
+    let ev = web_sys::MouseEvent::new_with_mouse_event_init_dict(kind, &init).unwrap();
+    canvas.dispatch_event(&ev).unwrap();
+}
+
+fn url_param(name: &str) -> Option<String> {
+    let search = web_sys::window().unwrap().location().search().unwrap();
+    sightline_core::urlencoding::parse_query(&search).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+#[wasm_bindgen_test]
+async fn dragging_across_the_chart_zooms_to_the_selected_absolute_range() {
+    let el = mount_app("?from=now-6h&to=now");
+    assert!(wait_until(10_000, || panel_state(&el) == "data").await, "state {}", panel_state(&el));
+    let canvas: HtmlCanvasElement = query(&el, "[data-testid=chart]").unwrap().unchecked_into();
+    assert!(wait_until(2_000, || painted_pixels(&canvas) > 2_000).await);
+    let rect = canvas.get_bounding_client_rect();
+    let y = rect.top() + rect.height() / 2.0;
+    let (x0, x1) = (rect.left() + rect.width() * 0.4, rect.left() + rect.width() * 0.6);
+    mouse(&canvas, "mousedown", x0, y);
+    mouse(&canvas, "mousemove", (x0 + x1) / 2.0, y);
+    assert!(wait_until(1_000, || query(&el, ".zoom-selection").is_some()).await, "the selection is shown while dragging");
+    mouse(&canvas, "mousemove", x1, y);
+    mouse(&canvas, "mouseup", x1, y);
+    assert!(wait_until(2_000, || url_param("from").is_some_and(|f| f.bytes().all(|b| b.is_ascii_digit()))).await);
+    let from: i64 = url_param("from").unwrap().parse().unwrap();
+    let to: i64 = url_param("to").unwrap().parse().unwrap();
+    // A fifth of the canvas width; the plot area is a little narrower than the canvas, so the
+    // selected span is a little more than a fifth of 6 h.
+    let span_h = (to - from) as f64 / 3_600_000.0;
+    assert!((1.2..1.6).contains(&span_h), "selected {span_h} h");
+    // A plain click does not zoom.
+    mouse(&canvas, "mousedown", x0, y);
+    mouse(&canvas, "mouseup", x0 + 1.0, y);
+    TimeoutFuture::new(200).await;
+    assert_eq!(url_param("from").unwrap().parse::<i64>().unwrap(), from);
+    el.remove();
+}

@@ -1,7 +1,8 @@
 //! The time-series chart component: a `<canvas>` sized for HiDPI, redrawn when the data, the
 //! theme, the legend selection or the window size changes; a hover readout listing every visible
 //! series' value at the pointer's time (sorted by value, as Grafana's tooltip), with a crosshair;
-//! and a text summary for screen readers.
+//! drag across the plot to zoom the view to the selected times (absolute range, as Grafana);
+//! a PNG download of the canvas; and a text summary for screen readers.
 
 use leptos::ev;
 use leptos::html::Canvas;
@@ -47,6 +48,8 @@ pub fn TimeSeriesChart(
     let draw_error = RwSignal::new(None::<String>);
     let hover = RwSignal::new(None::<Hover>);
     let resize_tick = RwSignal::new(0u32);
+    // Drag-to-zoom: (start, current) pointer x in CSS pixels while the button is down.
+    let drag = RwSignal::new(None::<(f64, f64)>);
     let theme_now = Memo::new(move |_| theme::effective(state.view.with(|v| v.theme)));
     let series: Arc<Vec<Series>> = Arc::new(match &data.response.data {
         ResultData::Matrix(s) => s.clone(),
@@ -96,6 +99,13 @@ pub fn TimeSeriesChart(
     let hover_names = names.clone();
     let on_move = move |ev: ev::MouseEvent| {
         let Some(g) = geometry.get_untracked() else { return };
+        if drag.get_untracked().is_some() {
+            drag.update(|d| {
+                if let Some((_, current)) = d {
+                    *current = f64::from(ev.offset_x());
+                }
+            });
+        }
         let Some(t) = g.time_at(f64::from(ev.offset_x())) else {
             hover.set(None);
             return;
@@ -141,8 +151,44 @@ pub fn TimeSeriesChart(
                 role="img"
                 aria-label=summary
                 on:mousemove=on_move
-                on:mouseleave=move |_| hover.set(None)
+                on:mousedown=move |ev: ev::MouseEvent| {
+                    let x = f64::from(ev.offset_x());
+                    let inside = geometry.get_untracked().and_then(|g| g.time_at(x)).is_some();
+                    if ev.button() == 0 && inside {
+                        ev.prevent_default();
+                        drag.set(Some((x, x)));
+                    }
+                }
+                on:mouseup=move |_| {
+                    let Some((a, b)) = drag.get_untracked() else { return };
+                    drag.set(None);
+                    let Some(g) = geometry.get_untracked() else { return };
+                    if let Some((from, to)) = zoom_selection(&g, a, b) {
+                        state.update_view(|v| {
+                            v.from = from.to_string();
+                            v.to = to.to_string();
+                        });
+                    }
+                }
+                on:mouseleave=move |_| {
+                    hover.set(None);
+                    drag.set(None);
+                }
             ></canvas>
+            {move || drag.get().filter(|(a, b)| (a - b).abs() >= MIN_DRAG_CSS).map(|(a, b)| {
+                view! { <div class="zoom-selection" style=format!("left:{:.1}px;width:{:.1}px", a.min(b), (a - b).abs())></div> }
+            })}
+            <button
+                class="icon-button chart-download"
+                title="Download the chart as PNG"
+                aria-label="Download the chart as PNG"
+                on:click=move |_| {
+                    let url = canvas_ref.get_untracked().and_then(|c| c.to_data_url_with_type("image/png").ok());
+                    if !url.is_some_and(|u| browser::download(&u, "sightline-chart.png")) {
+                        draw_error.set(Some("The browser refused to export the chart as PNG.".into()));
+                    }
+                }
+            >"PNG"</button>
             {move || hover.get().map(|h| {
                 let rows = h.rows.into_iter().map(|(color, name, value)| view! {
                     <li>
@@ -163,6 +209,20 @@ pub fn TimeSeriesChart(
         </div>
         <Legend names=names hidden=hidden theme=theme_now/>
     }
+}
+
+/// A drag shorter than this (CSS px) is a click, not a zoom.
+const MIN_DRAG_CSS: f64 = 4.0;
+
+/// The time range selected by dragging from `a` to `b` (CSS px), when the drag is long enough and
+/// both ends lie on the plot.
+fn zoom_selection(g: &PlotGeometry, a: f64, b: f64) -> Option<(i64, i64)> {
+    if (a - b).abs() < MIN_DRAG_CSS {
+        return None;
+    }
+    let clamp = |x: f64| x.clamp(f64::from(g.left_px) / g.dpr, f64::from(g.right_px) / g.dpr);
+    let (t0, t1) = (g.time_at(clamp(a.min(b)))?, g.time_at(clamp(a.max(b)))?);
+    (t0 < t1).then_some((t0, t1))
 }
 
 /// The sample of `s` nearest to `t_ms` within `tolerance_ms`, by binary search.

@@ -45,3 +45,16 @@ pub fn prefers_dark() -> bool {
         .map(|m| m.matches())
         .unwrap_or(false)
 }
+
+/// Offers `href` (a data: or blob: URL) as a download named `filename`, through a temporary
+/// `<a download>`. Returns false when the browser refused.
+pub fn download(href: &str, filename: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return false };
+    let Ok(a) = document.create_element("a") else { return false };
+    let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() else { return false };
+    a.set_href(href);
+    a.set_download(filename);
+    a.click();
+    true
+}
