@@ -1,7 +1,8 @@
-//! The time-series line chart. [`prepare`] reduces each series with the core's M4 to at most four
-//! points per pixel column (NaN, ±Inf and gaps break the line; hidden values are counted), and
-//! [`draw`] renders prepared lines on any plotters backend and returns the plot geometry used for
-//! the hover readout.
+//! The time-series chart. [`prepare`] stacks the visible series when the style asks for it (core
+//! [`stack`]) and reduces each with the core's M4 to at most four points per pixel column (NaN,
+//! ±Inf and gaps break the line; hidden values are counted), and [`draw`] renders prepared lines on
+//! any plotters backend — as lines, filled areas, or stacked bands — and returns the plot geometry
+//! used for the hover readout.
 //!
 //! Axes: x is the resolved query range in the selected time zone; y starts at 0 when every value is
 //! non-negative (counts, rates, latencies), otherwise spans the finite data, with 5 % headroom.
@@ -9,11 +10,12 @@
 use chrono::{Local, Utc};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use sightline_core::downsample::m4;
+use sightline_core::downsample::{m4, M4Line};
+use sightline_core::stack::stack;
 use sightline_core::format::{format_time_ms, format_value};
 use sightline_core::series::Series;
 use sightline_core::time::time_ticks;
-use sightline_core::viewstate::TimeZoneChoice;
+use sightline_core::viewstate::{ChartStyle, TimeZoneChoice};
 
 use super::canvas::PlotGeometry;
 use super::palette::{series_color, Palette};
@@ -21,8 +23,7 @@ use super::palette::{series_color, Palette};
 /// One series ready to draw: M4-reduced points (a NaN value separates runs) and its colour index.
 pub struct PreparedLine {
     pub color_index: usize,
-    pub t_ms: Vec<i64>,
-    pub values: Vec<f64>,
+    pub line: M4Line,
 }
 
 /// Everything [`draw`] needs besides the backend.
@@ -37,19 +38,36 @@ pub struct ChartSpec<'a> {
     pub dpr: f64,
     /// The chart's width in CSS pixels (sets how many time ticks fit).
     pub width_css: f64,
+    pub style: ChartStyle,
 }
 
 /// Reduces the visible series for a plot `width_px` backing pixels wide. `visible(i)` says whether
-/// series `i` is shown (legend isolation). Lines are broken across gaps longer than two steps.
-pub fn prepare(series: &[Series], visible: impl Fn(usize) -> bool, start_ms: i64, end_ms: i64, step_ms: i64, width_px: u32) -> Vec<PreparedLine> {
+/// series `i` is shown (legend isolation); `stacked` stacks the visible ones first. Lines are
+/// broken across gaps longer than two steps.
+pub fn prepare(
+    series: &[Series],
+    visible: impl Fn(usize) -> bool,
+    stacked: bool,
+    (start_ms, end_ms, step_ms): (i64, i64, i64),
+    width_px: u32,
+) -> Vec<PreparedLine> {
     let max_gap = if step_ms > 0 { Some(step_ms.saturating_mul(2)) } else { None };
-    series
+    let shown: Vec<usize> = (0..series.len()).filter(|&i| visible(i)).collect();
+    let stacked_series = if stacked {
+        let picked: Vec<Series> = shown.iter().filter_map(|&i| series.get(i).cloned()).collect();
+        Some(stack(&picked))
+    } else {
+        None
+    };
+    shown
         .iter()
         .enumerate()
-        .filter(|(i, _)| visible(*i))
-        .map(|(i, s)| {
-            let line = m4(&s.t_ms, &s.values, start_ms, end_ms, width_px, max_gap);
-            PreparedLine { color_index: i, t_ms: line.t_ms, values: line.values }
+        .filter_map(|(k, &i)| {
+            let s = match &stacked_series {
+                Some(st) => st.get(k)?,
+                None => series.get(i)?,
+            };
+            Some(PreparedLine { color_index: i, line: m4(&s.t_ms, &s.values, start_ms, end_ms, width_px, max_gap) })
         })
         .collect()
 }
@@ -59,7 +77,7 @@ pub fn prepare(series: &[Series], visible: impl Fn(usize) -> bool, start_ms: i64
 pub fn y_range(lines: &[PreparedLine]) -> (f64, f64) {
     let mut lo = f64::INFINITY;
     let mut hi = f64::NEG_INFINITY;
-    for v in lines.iter().flat_map(|l| l.values.iter()).filter(|v| v.is_finite()) {
+    for v in lines.iter().flat_map(|l| l.line.values.iter()).filter(|v| v.is_finite()) {
         lo = lo.min(*v);
         hi = hi.max(*v);
     }
@@ -110,10 +128,24 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &ChartSpec<
         .draw()
         .map_err(|e| e.to_string())?;
     let stroke = px(1.5).max(1);
-    for line in spec.lines {
-        let style = ShapeStyle::from(series_color(p, line.color_index)).stroke_width(stroke);
-        for run in runs(&line.t_ms, &line.values) {
-            chart.draw_series(LineSeries::new(run, style)).map_err(|e| e.to_string())?;
+    let filled = spec.style != ChartStyle::Lines;
+    // Stacked bands: the highest first, each filled down to zero, so lower bands paint over the
+    // part that is not theirs.
+    let order: Vec<&PreparedLine> = match spec.style {
+        ChartStyle::Stacked => spec.lines.iter().rev().collect(),
+        _ => spec.lines.iter().collect(),
+    };
+    let fill_alpha = if spec.style == ChartStyle::Stacked { 0.85 } else { 0.18 };
+    for prepared in order {
+        let color = series_color(p, prepared.color_index);
+        let style = ShapeStyle::from(color).stroke_width(stroke);
+        for (t, v) in prepared.line.runs() {
+            let points = t.iter().copied().zip(v.iter().copied());
+            if filled {
+                let fill = color.mix(fill_alpha).filled();
+                chart.draw_series(AreaSeries::new(points.clone(), 0.0, fill)).map_err(|e| e.to_string())?;
+            }
+            chart.draw_series(LineSeries::new(points, style)).map_err(|e| e.to_string())?;
         }
     }
     root.present().map_err(|e| e.to_string())?;
@@ -138,40 +170,14 @@ fn x_ticks(spec: &ChartSpec, end_ms: i64) -> Vec<i64> {
     }
 }
 
-/// Splits a prepared line into drawable runs at non-finite values.
-fn runs<'a>(t_ms: &'a [i64], values: &'a [f64]) -> impl Iterator<Item = Vec<(i64, f64)>> + 'a {
-    let mut points = t_ms.iter().copied().zip(values.iter().copied()).peekable();
-    std::iter::from_fn(move || {
-        while points.peek().is_some_and(|(_, v)| !v.is_finite()) {
-            points.next();
-        }
-        let mut run = Vec::new();
-        while let Some(&(t, v)) = points.peek() {
-            if !v.is_finite() {
-                break;
-            }
-            run.push((t, v));
-            points.next();
-        }
-        (!run.is_empty()).then_some(run)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn runs_split_at_nan() {
-        let t = [1, 2, 3, 4, 5];
-        let v = [1.0, f64::NAN, 2.0, 3.0, f64::NAN];
-        let r: Vec<_> = runs(&t, &v).collect();
-        assert_eq!(r, vec![vec![(1, 1.0)], vec![(3, 2.0), (4, 3.0)]]);
-    }
-
-    #[test]
     fn y_range_starts_at_zero_for_positive_data_and_handles_empty() {
-        let l = PreparedLine { color_index: 0, t_ms: vec![1, 2], values: vec![5.0, 10.0] };
+        let line = M4Line { t_ms: vec![1, 2], values: vec![5.0, 10.0], hidden_non_finite: 0 };
+        let l = PreparedLine { color_index: 0, line };
         assert_eq!(y_range(std::slice::from_ref(&l)), (0.0, 10.5));
         assert_eq!(y_range(&[]), (0.0, 1.0));
     }

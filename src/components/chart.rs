@@ -12,7 +12,7 @@ use plotters_canvas::CanvasBackend;
 use sightline_core::format::{format_datetime_ms, format_value};
 use sightline_core::formats::prometheus::ResultData;
 use sightline_core::series::Series;
-use sightline_core::viewstate::TimeZoneChoice;
+use sightline_core::viewstate::{ChartStyle, TimeZoneChoice};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -70,7 +70,9 @@ pub fn TimeSeriesChart(
         let Some(canvas) = canvas_ref.get() else { return };
         let dpr = browser::device_pixel_ratio();
         let (width_px, _) = fit_to_css_size(&canvas, dpr);
-        let lines = prepare(&draw_series, |i| !hidden_now.contains(&i), resolved.start_ms, resolved.end_ms, resolved.step_ms, width_px);
+        let style = state.view.with(|v| v.style);
+        let window = (resolved.start_ms, resolved.end_ms, resolved.step_ms);
+        let lines = prepare(&draw_series, |i| !hidden_now.contains(&i), style == ChartStyle::Stacked, window, width_px);
         let palette = palette::for_theme(theme);
         let spec = ChartSpec {
             lines: &lines,
@@ -81,6 +83,7 @@ pub fn TimeSeriesChart(
             palette: &palette,
             dpr,
             width_css: f64::from(width_px) / dpr,
+            style,
         };
         let Some(backend) = CanvasBackend::with_canvas_object(canvas) else {
             draw_error.set(Some("The browser gave no 2D drawing context for the chart.".into()));

@@ -2,7 +2,7 @@
 //! local until "Run query" (or Shift/Ctrl+Enter) commits it to the URL, which runs the panel.
 
 use leptos::prelude::*;
-use sightline_core::viewstate::QueryMode;
+use sightline_core::viewstate::{ChartStyle, QueryMode};
 
 use crate::components::panel::QueryPanel;
 use crate::state::use_app_state;
@@ -58,6 +58,28 @@ pub fn ExplorePage() -> impl IntoView {
                             <option value="range" selected=move || state.view.with(|v| v.mode == QueryMode::Range)>"Range (chart)"</option>
                             <option value="instant" selected=move || state.view.with(|v| v.mode == QueryMode::Instant)>"Instant (table)"</option>
                         </select>
+                        <Show when=move || state.view.with(|v| v.mode == QueryMode::Range)>
+                            <select
+                                data-testid="chart-style"
+                                aria-label="Chart style"
+                                on:change=move |ev| {
+                                    let style = ChartStyle::parse(&event_target_value(&ev)).unwrap_or_default();
+                                    state.update_view(|v| v.style = style);
+                                }
+                            >
+                                {ChartStyle::ALL
+                                    .into_iter()
+                                    .map(|c| {
+                                        let label = match c {
+                                            ChartStyle::Lines => "Lines",
+                                            ChartStyle::Area => "Area",
+                                            ChartStyle::Stacked => "Stacked",
+                                        };
+                                        view! { <option value=c.as_str() selected=move || state.view.with(|v| v.style == c)>{label}</option> }
+                                    })
+                                    .collect_view()}
+                            </select>
+                        </Show>
                         <button class="primary" data-testid="run-query" on:click=move |_| run()>"Run query"</button>
                         <span class="hint">"Shift+Enter runs the query"</span>
                     </div>

@@ -5,6 +5,7 @@
 //! Modules, one concept each:
 //! - [`time`]: the Grafana time grammar (`now-6h`, `now/d`, absolute), resolved ranges, step choice.
 //! - [`series`]: the columnar series model (labels + `i64` ms timestamps + `f64` values).
+//! - [`stack`]: running sums across series for stacked charts.
 //! - [`downsample`]: M4 reduction (first/min/max/last per pixel column) before drawing.
 //! - [`formats`]: wire formats; [`formats::prometheus`] builds Prometheus HTTP API requests and
 //!   decodes their responses into the model.
@@ -21,6 +22,7 @@ pub mod downsample;
 pub mod format;
 pub mod formats;
 pub mod series;
+pub mod stack;
 pub mod time;
 pub mod urlencoding;
 pub mod viewstate;

@@ -8,7 +8,8 @@
 //!
 //! Parameters (schema v1): `page`, `ds`, `q`, `mode` (`range`|`instant`), `from`, `to` (Grafana
 //! time grammar, see [`crate::time`]), `tz` (`browser`|`utc`), `refresh` (`off`, `30s`, …),
-//! `theme` (`light`|`dark`), `embed` (present, or `v1`: hide the chrome).
+//! `theme` (`light`|`dark`), `embed` (present, or `v1`: hide the chrome), `style`
+//! (`lines`|`area`|`stacked`: how a range result is drawn).
 
 use crate::urlencoding::{encode_pairs, parse_query};
 
@@ -75,6 +76,34 @@ impl QueryMode {
             QueryMode::Range => "range",
             QueryMode::Instant => "instant",
         }
+    }
+}
+
+/// How a range result is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ChartStyle {
+    #[default]
+    Lines,
+    /// Lines filled down to zero.
+    Area,
+    /// Each series drawn on top of the ones before it (filled); the readout keeps each series'
+    /// own value.
+    Stacked,
+}
+
+impl ChartStyle {
+    pub const ALL: [ChartStyle; 3] = [ChartStyle::Lines, ChartStyle::Area, ChartStyle::Stacked];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChartStyle::Lines => "lines",
+            ChartStyle::Area => "area",
+            ChartStyle::Stacked => "stacked",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ChartStyle> {
+        ChartStyle::ALL.into_iter().find(|c| c.as_str() == s)
     }
 }
 
@@ -154,6 +183,7 @@ pub struct ViewState {
     pub theme: Option<Theme>,
     /// Embed mode: no header or navigation, only the content.
     pub embed: bool,
+    pub style: ChartStyle,
 }
 
 impl Default for ViewState {
@@ -169,6 +199,7 @@ impl Default for ViewState {
             refresh: "off".to_string(),
             theme: None,
             embed: false,
+            style: ChartStyle::Lines,
         }
     }
 }
@@ -194,6 +225,7 @@ impl ViewState {
                 "refresh" if !value.trim().is_empty() => state.refresh = value,
                 "theme" => state.theme = Theme::parse(&value),
                 "embed" => state.embed = value != "0" && value != "false",
+                "style" => state.style = ChartStyle::parse(&value).unwrap_or_default(),
                 _ => {}
             }
         }
@@ -239,6 +271,9 @@ impl ViewState {
         if self.embed {
             pairs.push(("embed", "v1"));
         }
+        if self.style != d.style {
+            pairs.push(("style", self.style.as_str()));
+        }
         encode_pairs(&pairs)
     }
 }
@@ -276,11 +311,12 @@ mod tests {
             refresh: "30s".into(),
             theme: Some(Theme::Dark),
             embed: true,
+            style: ChartStyle::Stacked,
         };
         let q = s.to_query();
         assert_eq!(
             q,
-            "page=settings&ds=prom&q=rate%28x%7Ba%3D%22b+c%22%7D%5B5m%5D%29&mode=instant&from=now-3h&to=1705312800000&tz=utc&refresh=30s&theme=dark&embed=v1"
+            "page=settings&ds=prom&q=rate%28x%7Ba%3D%22b+c%22%7D%5B5m%5D%29&mode=instant&from=now-3h&to=1705312800000&tz=utc&refresh=30s&theme=dark&embed=v1&style=stacked"
         );
         assert_eq!(ViewState::from_query(&q), s);
     }
