@@ -9,6 +9,8 @@ use plotters_canvas::CanvasBackend;
 use sightline::charts::palette;
 use sightline::charts::timeseries::{draw, ChartSpec, PreparedLine};
 use sightline::components::legend::{click, Legend};
+use sightline_core::series::Series;
+use sightline_core::units::Unit;
 use sightline_core::viewstate::{ChartStyle, Theme, TimeZoneChoice};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -141,8 +143,17 @@ async fn theme_toggle_sets_the_document_theme() {
 async fn legend_click_isolates_and_second_click_shows_all() {
     let el = host();
     let hidden = RwSignal::new(BTreeSet::new());
-    let names = Arc::new(vec!["a".to_string(), "b".to_string(), "c".to_string()]);
-    leptos::mount::mount_to(el.clone(), move || view! { <Legend names=names.clone() hidden=hidden theme=Theme::Light/> }).forget();
+    let series: Arc<Vec<Series>> = Arc::new(
+        ["a", "b", "c"]
+            .iter()
+            .zip([1.0, 2.0, 4.0])
+            .map(|(name, v)| Series { labels: [("s", *name)].into_iter().collect(), t_ms: vec![0, 1, 2], values: vec![v, v * 2.0, v * 3.0] })
+            .collect(),
+    );
+    leptos::mount::mount_to(el.clone(), move || view! { <Legend series=series.clone() hidden=hidden theme=Theme::Light unit=Unit::Seconds/> }).forget();
+    // Statistics are shown with their unit: series c has mean 8 s and max 12 s.
+    let text = el.text_content().unwrap_or_default();
+    assert!(text.contains("8 s") && text.contains("12 s"), "{text}");
     let first: HtmlElement = query(&el, "[data-testid=legend-item]").unwrap().unchecked_into();
     first.click();
     TimeoutFuture::new(0).await;
@@ -170,7 +181,7 @@ fn draw_paints_series_colour_on_a_detached_canvas() {
     let pal = palette::for_theme(Theme::Light);
     let line = sightline_core::downsample::M4Line { t_ms: vec![0, 500_000, 1_000_000], values: vec![1.0, 5.0, 2.0], hidden_non_finite: 0 };
     let lines = vec![PreparedLine { color_index: 0, line }];
-    let spec = ChartSpec { lines: &lines, start_ms: 0, end_ms: 1_000_000, step_ms: 15_000, tz: TimeZoneChoice::Utc, palette: &pal, dpr: 1.0, width_css: 800.0, style: ChartStyle::Lines };
+    let spec = ChartSpec { lines: &lines, start_ms: 0, end_ms: 1_000_000, step_ms: 15_000, tz: TimeZoneChoice::Utc, palette: &pal, dpr: 1.0, width_css: 800.0, style: ChartStyle::Lines, unit: Unit::None };
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).unwrap();
     let geometry = draw(&backend.into_drawing_area(), &spec).unwrap();
     assert!(geometry.right_px > geometry.left_px);

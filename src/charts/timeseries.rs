@@ -12,7 +12,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use sightline_core::downsample::{m4, M4Line};
 use sightline_core::stack::stack;
-use sightline_core::format::{format_time_ms, format_value};
+use sightline_core::format::format_time_ms;
+use sightline_core::units::{Scale, Unit};
 use sightline_core::series::Series;
 use sightline_core::time::time_ticks;
 use sightline_core::viewstate::{ChartStyle, TimeZoneChoice};
@@ -39,6 +40,8 @@ pub struct ChartSpec<'a> {
     /// The chart's width in CSS pixels (sets how many time ticks fit).
     pub width_css: f64,
     pub style: ChartStyle,
+    /// The value unit of the y axis.
+    pub unit: Unit,
 }
 
 /// Reduces the visible series for a plot `width_px` backing pixels wide. `visible(i)` says whether
@@ -114,7 +117,8 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &ChartSpec<
         TimeZoneChoice::Utc => format_time_ms(*t, &Utc, span),
         TimeZoneChoice::Browser => format_time_ms(*t, &Local, span),
     };
-    let y_fmt = |v: &f64| format_value(*v);
+    let scale = Scale::for_value(spec.unit, y0.abs().max(y1.abs()));
+    let y_fmt = move |v: &f64| scale.format(*v);
     chart
         .configure_mesh()
         .x_labels(12)

@@ -9,7 +9,9 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
-use sightline_core::format::{format_datetime_ms, format_value};
+use sightline_core::format::format_datetime_ms;
+use sightline_core::promql_info::guess_unit;
+use sightline_core::units::format_with_unit;
 use sightline_core::formats::prometheus::ResultData;
 use sightline_core::series::Series;
 use sightline_core::viewstate::{ChartStyle, TimeZoneChoice};
@@ -51,6 +53,8 @@ pub fn TimeSeriesChart(
     // Drag-to-zoom: (start, current) pointer x in CSS pixels while the button is down.
     let drag = RwSignal::new(None::<(f64, f64)>);
     let theme_now = Memo::new(move |_| theme::effective(state.view.with(|v| v.theme)));
+    // The chosen unit, or the one guessed from the query's metric name.
+    let unit = Memo::new(move |_| state.view.with(|v| v.unit.unwrap_or_else(|| guess_unit(&v.query))));
     let series: Arc<Vec<Series>> = Arc::new(match &data.response.data {
         ResultData::Matrix(s) => s.clone(),
         _ => Vec::new(),
@@ -84,6 +88,7 @@ pub fn TimeSeriesChart(
             dpr,
             width_css: f64::from(width_px) / dpr,
             style,
+            unit: unit.get(),
         };
         let Some(backend) = CanvasBackend::with_canvas_object(canvas) else {
             draw_error.set(Some("The browser gave no 2D drawing context for the chart.".into()));
@@ -122,7 +127,7 @@ pub fn TimeSeriesChart(
             if let Some((ts, v)) = nearest(s, t, tolerance) {
                 snapped.get_or_insert(ts);
                 let name = hover_names.get(i).cloned().unwrap_or_default();
-                values.push((v, css(series_color(&palette, i)), name, format_value(v)));
+                values.push((v, css(series_color(&palette, i)), name, format_with_unit(v, unit.get_untracked())));
             }
         }
         values.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -210,7 +215,7 @@ pub fn TimeSeriesChart(
             })}
             {move || draw_error.get().map(|e| view! { <p class="panel-error" role="alert">{e}</p> })}
         </div>
-        <Legend names=names hidden=hidden theme=theme_now/>
+        <Legend series=series.clone() hidden=hidden theme=theme_now unit=unit/>
     }
 }
 

@@ -1,12 +1,16 @@
-//! The chart legend: one entry per series with its colour and display name. Click isolates a
-//! series (click again to show all), Ctrl/⌘-click toggles one series — as in Grafana. Names are
-//! rendered as text, never as HTML.
+//! The chart legend as a table (Grafana's table legend): one row per series with its colour, its
+//! display name and statistics of the loaded samples — mean, min, max, last and exact p50/p95/p99
+//! (core [`legend_rows`]) — each column header explaining its definition. Click a row to isolate
+//! the series (click again to show all), Ctrl/⌘-click to toggle one — as in Grafana; click a
+//! column header to sort. Names are rendered as text, never as HTML.
 
 use leptos::prelude::*;
+use sightline_core::series::Series;
+use sightline_core::stats::legend::{legend_rows, LegendRow};
+use sightline_core::units::{format_with_unit, Unit};
+use sightline_core::viewstate::Theme;
 use std::collections::BTreeSet;
 use std::sync::Arc;
-
-use sightline_core::viewstate::Theme;
 
 use crate::charts::palette::{self, css, series_color};
 
@@ -28,48 +32,140 @@ pub fn click(hidden: &mut BTreeSet<usize>, index: usize, count: usize, toggle_on
     }
 }
 
-/// The legend for `names`, coloured by the palette of `theme` (recoloured when it changes).
+/// A statistic column: header, definition (the header's tooltip), value of a row.
+type Column = (&'static str, &'static str, fn(&LegendRow) -> Option<f64>);
+
+/// The statistic columns, in display order.
+const COLUMNS: [Column; 7] = [
+    ("Mean", "Arithmetic mean of the finite samples loaded for this series (n).", |r| r.summary.mean),
+    ("Min", "Smallest finite sample.", |r| r.summary.min),
+    ("Max", "Largest finite sample.", |r| r.summary.max),
+    ("Last", "Last finite sample in the range.", |r| r.summary.last.map(|(_, v)| v)),
+    ("p50", "Exact median of the loaded samples: linear interpolation between closest ranks (Hyndman–Fan type 7, as Prometheus quantile_over_time). Over the query's points at its step, not a percentile of raw requests.", |r| quantile(r, 0)),
+    ("p95", "Exact 95th percentile of the loaded samples (type 7 linear interpolation).", |r| quantile(r, 1)),
+    ("p99", "Exact 99th percentile of the loaded samples (type 7 linear interpolation).", |r| quantile(r, 2)),
+];
+
+fn quantile(r: &LegendRow, i: usize) -> Option<f64> {
+    r.quantiles.as_ref().and_then(|q| q.get(i).copied())
+}
+
+/// The legend table for `series` (names from their labels), coloured by `theme`'s palette.
 #[component]
 pub fn Legend(
-    /// Series display names, in chart order.
-    names: Arc<Vec<String>>,
+    /// Series in chart order.
+    series: Arc<Vec<Series>>,
     /// Hidden series indices (shared with the chart).
     hidden: Hidden,
     /// The effective theme, whose palette colours the swatches.
     #[prop(into)]
     theme: Signal<Theme>,
+    /// The unit values are shown in.
+    #[prop(into)]
+    unit: Signal<Unit>,
 ) -> impl IntoView {
-    let count = names.len();
-    let items = names
+    let count = series.len();
+    let names: Arc<Vec<String>> = Arc::new(series.iter().map(|s| s.labels.display_name()).collect());
+    let rows: Arc<Vec<LegendRow>> = Arc::new(legend_rows(&series));
+    // (column, descending); None = chart order.
+    let sort = RwSignal::new(None::<(usize, bool)>);
+    let order = {
+        let rows = rows.clone();
+        move || {
+            let mut idx: Vec<usize> = (0..count).collect();
+            if let Some((col, desc)) = sort.get() {
+                if let Some((_, _, value)) = COLUMNS.get(col) {
+                    idx.sort_by(|&a, &b| {
+                        let va = rows.get(a).and_then(value).unwrap_or(f64::NEG_INFINITY);
+                        let vb = rows.get(b).and_then(value).unwrap_or(f64::NEG_INFINITY);
+                        if desc { vb.total_cmp(&va) } else { va.total_cmp(&vb) }
+                    });
+                }
+            }
+            idx
+        }
+    };
+    let headers = COLUMNS
         .iter()
         .enumerate()
-        .map(|(i, name)| {
-            let color = move || format!("background:{}", css(series_color(&palette::for_theme(theme.get()), i)));
-            let name = name.clone();
+        .map(|(c, (title, definition, _))| {
+            let arrow = move || match sort.get() {
+                Some((col, true)) if col == c => " ↓",
+                Some((col, false)) if col == c => " ↑",
+                _ => "",
+            };
             view! {
-                <li
-                    class="legend-item"
-                    class:hidden=move || hidden.with(|h| h.contains(&i))
-                    data-testid="legend-item"
-                    role="button"
-                    tabindex="0"
-                    title="Click to isolate, Ctrl/⌘-click to toggle"
-                    on:click=move |ev| {
-                        let toggle = ev.ctrl_key() || ev.meta_key();
-                        hidden.update(|h| click(h, i, count, toggle));
-                    }
-                    on:keydown=move |ev| {
-                        if ev.key() == "Enter" || ev.key() == " " {
-                            ev.prevent_default();
-                            hidden.update(|h| click(h, i, count, false));
-                        }
-                    }
-                >
-                    <span class="swatch" style=color></span>
-                    <span class="legend-name">{name}</span>
-                </li>
+                <th class="num" scope="col" title=*definition aria-sort=move || match sort.get() {
+                    Some((col, true)) if col == c => "descending",
+                    Some((col, false)) if col == c => "ascending",
+                    _ => "none",
+                }>
+                    <button class="link-button" on:click=move |_| sort.update(|s| *s = next_sort(*s, c))>{*title}{arrow}</button>
+                </th>
             }
         })
         .collect_view();
-    view! { <ul class="legend" aria-label="Series">{items}</ul> }
+    let body = move || {
+        order()
+            .into_iter()
+            .map(|i| {
+                let name = names.get(i).cloned().unwrap_or_default();
+                let row = rows.get(i).cloned();
+                let color = move || format!("background:{}", css(series_color(&palette::for_theme(theme.get()), i)));
+                let cells = COLUMNS
+                    .iter()
+                    .map(|(_, _, value)| {
+                        let v = row.as_ref().and_then(value);
+                        view! { <td class="num">{move || v.map(|v| format_with_unit(v, unit.get())).unwrap_or_else(|| "–".into())}</td> }
+                    })
+                    .collect_view();
+                let (n, excluded) = row.as_ref().map(|r| (r.summary.count, r.summary.non_finite())).unwrap_or((0, 0));
+                let n_title = format!("{n} finite samples; {excluded} NaN/±Inf excluded");
+                view! {
+                    <tr
+                        class="legend-item"
+                        class:hidden=move || hidden.with(|h| h.contains(&i))
+                        data-testid="legend-item"
+                        tabindex="0"
+                        title="Click to isolate, Ctrl/⌘-click to toggle"
+                        on:click=move |ev| {
+                            let toggle = ev.ctrl_key() || ev.meta_key();
+                            hidden.update(|h| click(h, i, count, toggle));
+                        }
+                        on:keydown=move |ev| {
+                            if ev.key() == "Enter" || ev.key() == " " {
+                                ev.prevent_default();
+                                hidden.update(|h| click(h, i, count, false));
+                            }
+                        }
+                    >
+                        <td class="legend-name"><span class="swatch" style=color></span>{name}</td>
+                        {cells}
+                        <td class="num" title=n_title>{n}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <table class="legend" aria-label="Series and their statistics">
+            <thead>
+                <tr>
+                    <th scope="col">"Series"</th>
+                    {headers}
+                    <th class="num" scope="col" title="Finite samples loaded for this series (the statistics' sample size)">"n"</th>
+                </tr>
+            </thead>
+            <tbody>{body}</tbody>
+        </table>
+    }
+}
+
+/// Header clicks cycle: descending → ascending → chart order.
+fn next_sort(current: Option<(usize, bool)>, col: usize) -> Option<(usize, bool)> {
+    match current {
+        Some((c, true)) if c == col => Some((col, false)),
+        Some((c, false)) if c == col => None,
+        _ => Some((col, true)),
+    }
 }

@@ -2,6 +2,7 @@
 //! local until "Run query" (or Shift/Ctrl+Enter) commits it to the URL, which runs the panel.
 
 use leptos::prelude::*;
+use sightline_core::units::Unit;
 use sightline_core::viewstate::{ChartStyle, QueryMode};
 
 use crate::components::panel::QueryPanel;
@@ -80,6 +81,21 @@ pub fn ExplorePage() -> impl IntoView {
                                     .collect_view()}
                             </select>
                         </Show>
+                        <select
+                            data-testid="unit-picker"
+                            aria-label="Unit"
+                            title="The unit of the values; Auto guesses it from the metric name (Prometheus naming conventions)"
+                            on:change=move |ev| {
+                                let unit = Unit::parse(&event_target_value(&ev)).ok();
+                                state.update_view(|v| v.unit = unit);
+                            }
+                        >
+                            <option value="auto" selected=move || state.view.with(|v| v.unit.is_none())>"Unit: auto"</option>
+                            {Unit::ALL
+                                .into_iter()
+                                .map(|u| view! { <option value=u.as_str() selected=move || state.view.with(|v| v.unit == Some(u))>{u.label()}</option> })
+                                .collect_view()}
+                        </select>
                         <button class="primary" data-testid="run-query" on:click=move |_| run()>"Run query"</button>
                         <span class="hint">"Shift+Enter runs the query"</span>
                     </div>

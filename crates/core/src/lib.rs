@@ -5,24 +5,40 @@
 //! Modules, one concept each:
 //! - [`time`]: the Grafana time grammar (`now-6h`, `now/d`, absolute), resolved ranges, step choice.
 //! - [`series`]: the columnar series model (labels + `i64` ms timestamps + `f64` values).
+//! - [`counters`]: counter increases and rates on raw samples, exact and Prometheus-compatible.
+//! - [`plan`]: exact (raw samples, client-side) vs server-side pre-aggregation, and raw chunking.
 //! - [`stack`]: running sums across series for stacked charts.
 //! - [`downsample`]: M4 reduction (first/min/max/last per pixel column) before drawing.
+//! - [`stats`]: exact quantiles by radix selection and Prometheus' `histogram_quantile` (one-call
+//!   and columnar).
 //! - [`formats`]: wire formats; [`formats::prometheus`] builds Prometheus HTTP API requests and
 //!   decodes their responses into the model.
 //! - [`demo`]: the built-in demo backend: a seeded generator that answers Prometheus HTTP API
 //!   requests with real response bytes, decoded by the same code path as a real backend.
 //! - [`format`]: number formatting for display (`NaN`, `∞`, SI prefixes).
+//! - [`expr`]: client-side arithmetic between two queries of a panel (`A / B`), label matching.
+//! - [`export`]: downloads of loaded data (CSV of series and instant vectors).
+//! - [`promql_info`]: what a PromQL query selects (metric name, under `rate`), for unit guessing.
+//! - [`units`]: value units (s, bytes, req/s, percent …), their scaling for display and guessing
+//!   them from Prometheus metric names.
 //! - [`viewstate`]: the URL ⇄ typed view state (page, source, query, range, theme, embed).
 //! - [`datasource`]: data-source configuration, validation and secret-free storage form.
 //! - [`urlencoding`]: query-string encoding and decoding.
 
+pub mod counters;
 pub mod datasource;
 pub mod demo;
 pub mod downsample;
+pub mod export;
+pub mod expr;
 pub mod format;
 pub mod formats;
+pub mod plan;
+pub mod promql_info;
 pub mod series;
 pub mod stack;
+pub mod stats;
 pub mod time;
+pub mod units;
 pub mod urlencoding;
 pub mod viewstate;

@@ -9,8 +9,10 @@
 //! Parameters (schema v1): `page`, `ds`, `q`, `mode` (`range`|`instant`), `from`, `to` (Grafana
 //! time grammar, see [`crate::time`]), `tz` (`browser`|`utc`), `refresh` (`off`, `30s`, …),
 //! `theme` (`light`|`dark`), `embed` (present, or `v1`: hide the chrome), `style`
-//! (`lines`|`area`|`stacked`: how a range result is drawn).
+//! (`lines`|`area`|`stacked`: how a range result is drawn), `unit` (a [`crate::units::Unit`] id
+//! such as `s`, `bytes`, `reqps`; absent = guessed from the query's metric name).
 
+use crate::units::Unit;
 use crate::urlencoding::{encode_pairs, parse_query};
 
 /// The pages of the app, in navigation order.
@@ -184,6 +186,8 @@ pub struct ViewState {
     /// Embed mode: no header or navigation, only the content.
     pub embed: bool,
     pub style: ChartStyle,
+    /// The value unit; `None` = guess from the query.
+    pub unit: Option<Unit>,
 }
 
 impl Default for ViewState {
@@ -200,6 +204,7 @@ impl Default for ViewState {
             theme: None,
             embed: false,
             style: ChartStyle::Lines,
+            unit: None,
         }
     }
 }
@@ -226,6 +231,7 @@ impl ViewState {
                 "theme" => state.theme = Theme::parse(&value),
                 "embed" => state.embed = value != "0" && value != "false",
                 "style" => state.style = ChartStyle::parse(&value).unwrap_or_default(),
+                "unit" => state.unit = Unit::parse(&value).ok(),
                 _ => {}
             }
         }
@@ -274,6 +280,9 @@ impl ViewState {
         if self.style != d.style {
             pairs.push(("style", self.style.as_str()));
         }
+        if let Some(unit) = self.unit {
+            pairs.push(("unit", unit.as_str()));
+        }
         encode_pairs(&pairs)
     }
 }
@@ -312,11 +321,12 @@ mod tests {
             theme: Some(Theme::Dark),
             embed: true,
             style: ChartStyle::Stacked,
+            unit: Some(Unit::Bytes),
         };
         let q = s.to_query();
         assert_eq!(
             q,
-            "page=settings&ds=prom&q=rate%28x%7Ba%3D%22b+c%22%7D%5B5m%5D%29&mode=instant&from=now-3h&to=1705312800000&tz=utc&refresh=30s&theme=dark&embed=v1&style=stacked"
+            "page=settings&ds=prom&q=rate%28x%7Ba%3D%22b+c%22%7D%5B5m%5D%29&mode=instant&from=now-3h&to=1705312800000&tz=utc&refresh=30s&theme=dark&embed=v1&style=stacked&unit=bytes"
         );
         assert_eq!(ViewState::from_query(&q), s);
     }

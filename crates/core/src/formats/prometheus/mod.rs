@@ -9,6 +9,8 @@
 //!   for `labels` and `label/<name>/values`, [`decode_label_sets`] for `series`,
 //!   [`decode_build_info`] for `status/buildinfo`.
 //! - [`error`]: [`PromError`], whose `Display` is the text shown in the panel that failed.
+//! - [`exemplars`]: `query_exemplars` parameters and [`decode_exemplars`] → [`Exemplar`]s with trace ids.
+//! - [`native_histogram`]: native histogram samples ([`decode_native_sample`]) and [`native_quantile`].
 //!
 //! Contract of the decoders: sample timestamps (float or integer seconds) become `i64` ms, rounded
 //! to the nearest ms; sample values (`"1"`, `"NaN"`, `"+Inf"`, `"-Inf"`, or bare JSON numbers)
@@ -18,10 +20,14 @@
 
 pub mod decode;
 pub mod error;
+pub mod exemplars;
+pub mod native_histogram;
 pub mod request;
 
 pub use decode::{
     decode_build_info, decode_label_sets, decode_response, decode_string_list, BuildInfo, QueryResponse, ResultData,
 };
 pub use error::{ErrorKind, PromError};
+pub use exemplars::{decode_exemplars, exemplars_request_params, Exemplar};
+pub use native_histogram::{decode_native_sample, native_quantile, NativeHistogram};
 pub use request::{format_seconds, PromRequest};

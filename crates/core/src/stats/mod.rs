@@ -1,0 +1,27 @@
+//! Statistics over raw samples and histograms: exact quantiles by radix selection
+//! ([`percentile`]) and Prometheus' `histogram_quantile` over classic `le` buckets
+//! ([`histogram`]), one-call and columnar; per-series legend statistics ([`summary`]);
+//! anomaly bands and recent-vs-baseline comparison ([`anomaly`]); the legend table's row
+//! statistics ([`legend`]).
+//! [`classic_histogram`]: `histogram_quantile(q, sum by (le) (rate(x_bucket[w])))` computed
+//! client-side from raw `_bucket` counters.
+//!
+//! Shared contract (algorithms.md §1):
+//! - Quantiles are `q ∈ [0, 1]` in code; "p99" is only a label.
+//! - Raw samples that are not finite (`NaN`, `±Inf`) are excluded from percentiles and
+//!   **counted** ([`percentile::Quantiles::nan`], [`percentile::Quantiles::infinite`]), so the
+//!   caller can say how many were hidden. Empty input (no finite sample) is "no data" (`None`),
+//!   never 0.
+//! - Histogram quantiles follow Prometheus exactly, NaN results included (a histogram with no
+//!   observations is NaN, as Prometheus answers).
+//! - Nothing here panics on any input, and no kernel allocates per element or per step.
+
+pub mod anomaly;
+pub mod classic_histogram;
+pub mod histogram;
+pub mod legend;
+pub mod percentile;
+pub mod summary;
+
+pub use histogram::{bucket_quantile, BucketLayout};
+pub use percentile::{quantiles, QuantileError, QuantileMethod, Quantiles};
