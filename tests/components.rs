@@ -213,6 +213,10 @@ async fn dragging_across_the_chart_zooms_to_the_selected_absolute_range() {
     assert!(wait_until(10_000, || panel_state(&el) == "data").await, "state {}", panel_state(&el));
     let canvas: HtmlCanvasElement = query(&el, "[data-testid=chart]").unwrap().unchecked_into();
     assert!(wait_until(2_000, || painted_pixels(&canvas) > 2_000).await);
+    // The test page has no stylesheet: give the canvas the app's CSS size. The chart must follow
+    // the new size (ResizeObserver) or pointer positions would map to the wrong times.
+    canvas.set_attribute("style", "display:block;width:1000px;height:320px").unwrap();
+    assert!(wait_until(2_000, || canvas.width() == 1000).await, "backing store follows the CSS size: {}", canvas.width());
     let rect = canvas.get_bounding_client_rect();
     let y = rect.top() + rect.height() / 2.0;
     let (x0, x1) = (rect.left() + rect.width() * 0.4, rect.left() + rect.width() * 0.6);
@@ -233,5 +237,36 @@ async fn dragging_across_the_chart_zooms_to_the_selected_absolute_range() {
     mouse(&canvas, "mouseup", x0 + 1.0, y);
     TimeoutFuture::new(200).await;
     assert_eq!(url_param("from").unwrap().parse::<i64>().unwrap(), from);
+    el.remove();
+}
+
+fn analysis_state(host: &HtmlElement) -> String {
+    query(host, "[data-testid=analysis]").and_then(|p| p.get_attribute("data-state")).unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn histogram_quantile_in_the_browser_charts_one_series_per_kept_label() {
+    let el = mount_app("?q=http_request_duration_seconds_bucket&analyze=histogram&aby=service&from=now-1h");
+    assert!(wait_until(15_000, || analysis_state(&el) == "data").await, "analysis state {}", analysis_state(&el));
+    let section = query(&el, "[data-testid=analysis]").unwrap();
+    assert_eq!(section.query_selector_all("[data-testid=legend-item]").unwrap().length(), 5, "one quantile series per service");
+    let plan = query(&el, "[data-testid=analysis-plan]").and_then(|p| p.text_content()).unwrap_or_default();
+    assert!(plan.starts_with("exact:"), "{plan}");
+    let equivalent = query(&el, "[data-testid=analysis-equivalent]").and_then(|p| p.text_content()).unwrap_or_default();
+    assert!(equivalent.contains("sum by (le, service)"), "{equivalent}");
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn exact_percentiles_need_a_plain_selector_and_pool_all_series() {
+    let el = mount_app("?q=sum(process_resident_memory_bytes)&analyze=percentiles&from=now-1h");
+    assert!(wait_until(10_000, || analysis_state(&el) == "error").await, "analysis state {}", analysis_state(&el));
+    el.remove();
+    let el = mount_app("?q=process_resident_memory_bytes&analyze=percentiles&from=now-1h");
+    assert!(wait_until(15_000, || analysis_state(&el) == "data").await, "analysis state {}", analysis_state(&el));
+    let rows = count(&el, "[data-testid=percentile-row]");
+    assert!(rows >= 5, "{rows} rows");
+    let all = query(&el, "[data-testid=percentile-all]").and_then(|r| r.text_content()).unwrap_or_default();
+    assert!(all.contains("All series"), "{all}");
     el.remove();
 }

@@ -105,10 +105,14 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &ChartSpec<
     let (y0, y1) = y_range(spec.lines);
     let end_ms = spec.end_ms.max(spec.start_ms + 1);
     let font = ("sans-serif", 12.0 * dpr).into_font().color(&p.text);
+    let scale = Scale::for_value(spec.unit, y0.abs().max(y1.abs()));
+    // Room for the widest y label (about 7 CSS px per character at 12 px).
+    let widest = [y0, y1, (y0 + y1) / 2.0].iter().map(|v| scale.format(*v).chars().count()).max().unwrap_or(4);
+    let y_label_px = (widest as f64 * 7.0 + 14.0).clamp(40.0, 140.0);
     let mut chart = ChartBuilder::on(root)
         .margin(px(8.0))
         .x_label_area_size(px(24.0))
-        .y_label_area_size(px(56.0))
+        .y_label_area_size(px(y_label_px))
         .build_cartesian_2d((spec.start_ms..end_ms).with_key_points(x_ticks(spec, end_ms)), y0..y1)
         .map_err(|e| e.to_string())?;
     let span = end_ms - spec.start_ms;
@@ -117,7 +121,6 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &ChartSpec<
         TimeZoneChoice::Utc => format_time_ms(*t, &Utc, span),
         TimeZoneChoice::Browser => format_time_ms(*t, &Local, span),
     };
-    let scale = Scale::for_value(spec.unit, y0.abs().max(y1.abs()));
     let y_fmt = move |v: &f64| scale.format(*v);
     chart
         .configure_mesh()

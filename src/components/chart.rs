@@ -5,6 +5,8 @@
 //! a PNG download of the canvas; and a text summary for screen readers.
 
 use leptos::ev;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::prelude::IntoDrawingArea;
@@ -63,8 +65,27 @@ pub fn TimeSeriesChart(
     let resolved = data.resolved;
     let tz = data.tz;
 
-    let handle = window_event_listener(ev::resize, move |_| resize_tick.update(|t| *t += 1));
-    on_cleanup(move || handle.remove());
+    // Redraw whenever the canvas' CSS size changes (window resize, a legend or scrollbar
+    // appearing): the backing store must follow it or pointer positions map to the wrong times.
+    let observer = StoredValue::new_local(None::<(web_sys::ResizeObserver, Closure<dyn FnMut(js_sys::Array)>)>);
+    Effect::new(move |_| {
+        let Some(canvas) = canvas_ref.get() else { return };
+        if observer.with_value(|o| o.is_some()) {
+            return;
+        }
+        let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |_entries: js_sys::Array| resize_tick.update(|t| *t += 1));
+        if let Ok(obs) = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) {
+            obs.observe(&canvas);
+            observer.set_value(Some((obs, callback)));
+        }
+    });
+    on_cleanup(move || {
+        observer.with_value(|o| {
+            if let Some((obs, _)) = o {
+                obs.disconnect();
+            }
+        })
+    });
 
     let draw_series = series.clone();
     Effect::new(move |_| {

@@ -1,5 +1,6 @@
 //! Reusable UI pieces: the header with its pickers, the query panel with chart, legend and table.
 
+pub mod analysis;
 pub mod chart;
 pub mod header;
 pub mod legend;

@@ -9,6 +9,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sightline_core::formats::prometheus::{QueryResponse, ResultData};
+use sightline_core::export::csv::{instant_csv, push_field, series_csv};
 use sightline_core::series::InstantSample;
 use sightline_core::time::format_prom_duration;
 use sightline_core::viewstate::{QueryMode, TimeZoneChoice};
@@ -228,8 +229,32 @@ fn PanelBody(data: Arc<PanelData>) -> impl IntoView {
             }
         }
     };
+    let export = move |_| {
+        let text = match &data.response.data {
+            ResultData::Matrix(series) => series_csv(series),
+            ResultData::Vector(samples) => instant_csv(samples),
+            ResultData::Scalar { t_ms, value } => {
+                instant_csv(&[InstantSample { labels: Default::default(), t_ms: *t_ms, value: *value }])
+            }
+            ResultData::String { t_ms, value } => {
+                let mut out = String::from("value,epoch_ms\r\n");
+                push_field(&mut out, value);
+                out.push_str(&format!(",{t_ms}\r\n"));
+                out
+            }
+        };
+        browser::download_text(&text, "sightline-data.csv", "text/csv;charset=utf-8");
+    };
     view! {
         {warnings_view}
         {body}
+        <div class="panel-tools">
+            <button
+                class="icon-button"
+                data-testid="export-csv"
+                title="Download the loaded data as CSV: exact values (shortest round-trip decimal), UTC times, series sorted by labels"
+                on:click=export
+            >"CSV"</button>
+        </div>
     }
 }

@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 use sightline_core::units::Unit;
-use sightline_core::viewstate::{ChartStyle, QueryMode};
+use sightline_core::viewstate::{AnalysisKind, ChartStyle, QueryMode};
 
+use crate::components::analysis::AnalysisPanel;
 use crate::components::panel::QueryPanel;
 use crate::state::use_app_state;
 
@@ -99,9 +100,83 @@ pub fn ExplorePage() -> impl IntoView {
                         <button class="primary" data-testid="run-query" on:click=move |_| run()>"Run query"</button>
                         <span class="hint">"Shift+Enter runs the query"</span>
                     </div>
+                    <AnalysisControls/>
                 </div>
             </Show>
             <QueryPanel/>
+            <Show when=move || state.view.with(|v| v.analyze.is_some())>
+                <AnalysisPanel/>
+            </Show>
         </section>
+    }
+}
+
+/// The analysis row: which client-side analysis of the raw samples to run, and its parameters.
+#[component]
+fn AnalysisControls() -> impl IntoView {
+    let state = use_app_state();
+    let kind = Memo::new(move |_| state.view.with(|v| v.analyze));
+    view! {
+        <div class="row">
+            <select
+                data-testid="analysis-kind"
+                aria-label="Analysis of raw samples"
+                title="Computed in the browser from the raw samples the selector matches"
+                on:change=move |ev| {
+                    let kind = AnalysisKind::parse(&event_target_value(&ev));
+                    state.update_view(|v| v.analyze = kind);
+                }
+            >
+                <option value="none" selected=move || kind.get().is_none()>"No analysis"</option>
+                <option value="percentiles" selected=move || kind.get() == Some(AnalysisKind::Percentiles)>"Exact percentiles (raw samples)"</option>
+                <option value="histogram" selected=move || kind.get() == Some(AnalysisKind::Histogram)>"histogram_quantile in the browser"</option>
+            </select>
+            <Show when=move || kind.get() == Some(AnalysisKind::Histogram)>
+                <label class="inline">
+                    "q "
+                    <input
+                        data-testid="analysis-q"
+                        type="number"
+                        min="0"
+                        max="1"
+                        step="0.01"
+                        class="narrow"
+                        prop:value=move || state.view.with(|v| v.analysis_q.to_string())
+                        on:change=move |ev| {
+                            if let Some(q) = event_target_value(&ev).parse::<f64>().ok().filter(|q| (0.0..=1.0).contains(q)) {
+                                state.update_view(|v| v.analysis_q = q);
+                            }
+                        }
+                    />
+                </label>
+                <label class="inline">
+                    "by "
+                    <input
+                        data-testid="analysis-by"
+                        type="text"
+                        placeholder="le only; or service, route"
+                        prop:value=move || state.view.with(|v| v.analysis_by.clone())
+                        on:change=move |ev| {
+                            let by = event_target_value(&ev);
+                            state.update_view(|v| v.analysis_by = by);
+                        }
+                    />
+                </label>
+            </Show>
+            <Show when=move || kind.get().is_some()>
+                <label class="inline" title="Fetch every raw sample even past the 10M-sample budget (may be slow)">
+                    <input
+                        type="checkbox"
+                        data-testid="analysis-exact"
+                        prop:checked=move || state.view.with(|v| v.force_exact)
+                        on:change=move |ev| {
+                            let exact = event_target_checked(&ev);
+                            state.update_view(|v| v.force_exact = exact);
+                        }
+                    />
+                    " Exact anyway"
+                </label>
+            </Show>
+        </div>
     }
 }

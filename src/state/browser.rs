@@ -58,3 +58,20 @@ pub fn download(href: &str, filename: &str) -> bool {
     a.click();
     true
 }
+
+/// Offers `text` as a file download named `filename` with MIME type `mime` (through a Blob URL,
+/// so large exports do not go through a giant data: URL). Returns false when the browser refused.
+pub fn download_text(text: &str, filename: &str, mime: &str) -> bool {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return false };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return false };
+    let ok = download(&url, filename);
+    // Give the download time to start before the object URL is released.
+    gloo_timers::callback::Timeout::new(30_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    ok
+}

@@ -69,11 +69,25 @@ fn selector_name(vs: &promql_parser::parser::VectorSelector) -> Option<String> {
     })
 }
 
+/// `query` when it is a plain instant-vector selector (`metric{a="b"}`, no function, operator,
+/// offset or `@`): only such a query has raw samples to fetch.
+pub fn plain_selector(query: &str) -> Option<String> {
+    match parser::parse(query) {
+        Ok(Expr::VectorSelector(vs)) if vs.offset.is_none() && vs.at.is_none() => Some(query.trim().to_string()),
+        _ => None,
+    }
+}
+
 /// The unit a chart of `query` should use when the user chose none: from its metric's name
-/// (Prometheus naming conventions, see [`guess_from_metric_name`]).
+/// (Prometheus naming conventions, see [`guess_from_metric_name`]). Bucket series outside
+/// `histogram_quantile` are counts of observations, not durations: no unit.
 pub fn guess_unit(query: &str) -> Unit {
     let info = query_info(query);
-    info.metric.map(|m| guess_from_metric_name(&m, info.per_second)).unwrap_or(Unit::None)
+    let Some(metric) = info.metric else { return Unit::None };
+    if metric.ends_with("_bucket") && !query.contains("histogram_quantile") {
+        return Unit::None;
+    }
+    guess_from_metric_name(&metric, info.per_second)
 }
 
 #[cfg(test)]
@@ -105,6 +119,16 @@ mod tests {
         assert_eq!(guess_unit("process_resident_memory_bytes"), Unit::Bytes);
         assert_eq!(guess_unit("sum(rate(http_requests_total[5m]))"), Unit::RequestsPerSecond);
         assert_eq!(guess_unit("nonsense("), Unit::None);
+        assert_eq!(guess_unit("x_seconds_bucket{le=\"0.1\"}"), Unit::None, "a bucket is a count");
+    }
+
+    #[test]
+    fn only_plain_selectors_have_raw_samples() {
+        assert_eq!(plain_selector(" http_requests_total{service=\"cart\"} ").as_deref(), Some("http_requests_total{service=\"cart\"}"));
+        assert_eq!(plain_selector("up offset 5m"), None);
+        assert_eq!(plain_selector("rate(up[5m])"), None);
+        assert_eq!(plain_selector("up[5m]"), None);
+        assert_eq!(plain_selector("sum("), None);
     }
 
     #[test]

@@ -10,7 +10,10 @@
 //! time grammar, see [`crate::time`]), `tz` (`browser`|`utc`), `refresh` (`off`, `30s`, …),
 //! `theme` (`light`|`dark`), `embed` (present, or `v1`: hide the chrome), `style`
 //! (`lines`|`area`|`stacked`: how a range result is drawn), `unit` (a [`crate::units::Unit`] id
-//! such as `s`, `bytes`, `reqps`; absent = guessed from the query's metric name).
+//! such as `s`, `bytes`, `reqps`; absent = guessed from the query's metric name), `analyze`
+//! (`percentiles`|`histogram`: a client-side analysis of the query's raw samples), `aq` (the
+//! histogram quantile, default 0.99), `aby` (comma-separated labels the histogram keeps), `exact`
+//! (fetch raw samples even past the planner's budget).
 
 use crate::units::Unit;
 use crate::urlencoding::{encode_pairs, parse_query};
@@ -109,6 +112,35 @@ impl ChartStyle {
     }
 }
 
+/// A client-side analysis of the raw samples a selector query matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnalysisKind {
+    /// Exact percentiles of every raw sample, per series and over all series.
+    Percentiles,
+    /// `histogram_quantile` computed in the browser from raw classic `_bucket` counters.
+    Histogram,
+}
+
+impl AnalysisKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnalysisKind::Percentiles => "percentiles",
+            AnalysisKind::Histogram => "histogram",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AnalysisKind> {
+        match s {
+            "percentiles" => Some(AnalysisKind::Percentiles),
+            "histogram" => Some(AnalysisKind::Histogram),
+            _ => None,
+        }
+    }
+}
+
+/// The default quantile of the histogram analysis.
+pub const DEFAULT_ANALYSIS_Q: f64 = 0.99;
+
 /// Colour theme. `None` in the view state means "follow the stored or system preference".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Theme {
@@ -188,6 +220,13 @@ pub struct ViewState {
     pub style: ChartStyle,
     /// The value unit; `None` = guess from the query.
     pub unit: Option<Unit>,
+    pub analyze: Option<AnalysisKind>,
+    /// The histogram analysis' quantile, in `[0, 1]`.
+    pub analysis_q: f64,
+    /// Labels the histogram analysis keeps (besides `le`), as typed: `service, route`.
+    pub analysis_by: String,
+    /// Fetch raw samples even when the planner would pre-aggregate on the server.
+    pub force_exact: bool,
 }
 
 impl Default for ViewState {
@@ -205,6 +244,10 @@ impl Default for ViewState {
             embed: false,
             style: ChartStyle::Lines,
             unit: None,
+            analyze: None,
+            analysis_q: DEFAULT_ANALYSIS_Q,
+            analysis_by: String::new(),
+            force_exact: false,
         }
     }
 }
@@ -232,6 +275,14 @@ impl ViewState {
                 "embed" => state.embed = value != "0" && value != "false",
                 "style" => state.style = ChartStyle::parse(&value).unwrap_or_default(),
                 "unit" => state.unit = Unit::parse(&value).ok(),
+                "analyze" => state.analyze = AnalysisKind::parse(&value),
+                "aq" => {
+                    if let Some(q) = value.parse::<f64>().ok().filter(|q| (0.0..=1.0).contains(q)) {
+                        state.analysis_q = q;
+                    }
+                }
+                "aby" => state.analysis_by = value,
+                "exact" => state.force_exact = value != "0" && value != "false",
                 _ => {}
             }
         }
@@ -283,6 +334,19 @@ impl ViewState {
         if let Some(unit) = self.unit {
             pairs.push(("unit", unit.as_str()));
         }
+        if let Some(kind) = self.analyze {
+            pairs.push(("analyze", kind.as_str()));
+        }
+        let q_text = self.analysis_q.to_string();
+        if self.analysis_q != d.analysis_q {
+            pairs.push(("aq", &q_text));
+        }
+        if !self.analysis_by.is_empty() {
+            pairs.push(("aby", &self.analysis_by));
+        }
+        if self.force_exact {
+            pairs.push(("exact", "1"));
+        }
         encode_pairs(&pairs)
     }
 }
@@ -322,11 +386,15 @@ mod tests {
             embed: true,
             style: ChartStyle::Stacked,
             unit: Some(Unit::Bytes),
+            analyze: Some(AnalysisKind::Histogram),
+            analysis_q: 0.9,
+            analysis_by: "service".into(),
+            force_exact: true,
         };
         let q = s.to_query();
         assert_eq!(
             q,
-            "page=settings&ds=prom&q=rate%28x%7Ba%3D%22b+c%22%7D%5B5m%5D%29&mode=instant&from=now-3h&to=1705312800000&tz=utc&refresh=30s&theme=dark&embed=v1&style=stacked&unit=bytes"
+            "page=settings&ds=prom&q=rate%28x%7Ba%3D%22b+c%22%7D%5B5m%5D%29&mode=instant&from=now-3h&to=1705312800000&tz=utc&refresh=30s&theme=dark&embed=v1&style=stacked&unit=bytes&analyze=histogram&aq=0.9&aby=service&exact=1"
         );
         assert_eq!(ViewState::from_query(&q), s);
     }

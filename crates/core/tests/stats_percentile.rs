@@ -124,3 +124,28 @@ proptest! {
         }
     }
 }
+
+mod table {
+    use sightline_core::series::Series;
+    use sightline_core::stats::percentile::QuantileMethod;
+    use sightline_core::stats::percentile_table::percentile_table;
+
+    fn s(v: &[f64]) -> Series {
+        Series { labels: Default::default(), t_ms: (0..v.len() as i64).collect(), values: v.to_vec() }
+    }
+
+    #[test]
+    fn pooled_percentiles_are_over_all_samples_not_an_average_of_rows() {
+        // a = 1..=4, b = 101..=104 (one NaN): per-series medians 2.5 and 102.5; pooled median of
+        // [1,2,3,4,101,102,103,104] is (4 + 101) / 2 = 52.5 by linear interpolation.
+        let t = percentile_table(&[s(&[1.0, 2.0, 3.0, 4.0]), s(&[101.0, f64::NAN, 102.0, 103.0, 104.0])], &[0.5, 1.0], QuantileMethod::Linear).unwrap();
+        assert_eq!(t.rows[0].values, Some(vec![2.5, 4.0]));
+        assert_eq!(t.rows[1].values, Some(vec![102.5, 104.0]));
+        assert_eq!(t.rows[1].nan, 1);
+        assert_eq!(t.all.values, Some(vec![52.5, 104.0]));
+        assert_eq!(t.all.n, 8);
+        let nearest = percentile_table(&[s(&[1.0, 2.0, 3.0, 4.0])], &[0.5], QuantileMethod::NearestRank).unwrap();
+        assert_eq!(nearest.all.values, Some(vec![2.0]));
+        assert!(percentile_table(&[], &[1.5], QuantileMethod::Linear).is_err());
+    }
+}

@@ -2,7 +2,8 @@
 //! ([`percentile`]) and Prometheus' `histogram_quantile` over classic `le` buckets
 //! ([`histogram`]), one-call and columnar; per-series legend statistics ([`summary`]);
 //! anomaly bands and recent-vs-baseline comparison ([`anomaly`]); the legend table's row
-//! statistics ([`legend`]).
+//! statistics ([`legend`]); per-series and pooled exact percentiles of raw samples
+//! ([`percentile_table`]).
 //! [`classic_histogram`]: `histogram_quantile(q, sum by (le) (rate(x_bucket[w])))` computed
 //! client-side from raw `_bucket` counters.
 //!
@@ -21,6 +22,7 @@ pub mod classic_histogram;
 pub mod histogram;
 pub mod legend;
 pub mod percentile;
+pub mod percentile_table;
 pub mod summary;
 
 pub use histogram::{bucket_quantile, BucketLayout};

@@ -1,0 +1,35 @@
+//! The exact-percentile table of a set of raw series: per series and over all of them together
+//! (the pooled samples, not an average of per-series percentiles — those are not percentiles of
+//! anything).
+//!
+//! Contract: as [`super::percentile::quantiles`] (non-finite samples excluded and counted; a
+//! series without finite samples has `values: None`); the quantiles are validated once, so an
+//! invalid `q` fails the whole table. Rows keep the input order. O(total samples); pooling copies
+//! the samples once.
+
+use super::percentile::{quantiles, QuantileError, QuantileMethod, Quantiles};
+use crate::series::Series;
+
+/// The quantiles offered by the exact-percentile analysis (p50, p90, p95, p99, p99.9).
+pub const TABLE_QUANTILES: [f64; 5] = [0.5, 0.9, 0.95, 0.99, 0.999];
+
+/// Per-series and pooled quantiles.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PercentileTable {
+    /// One entry per input series, in input order.
+    pub rows: Vec<Quantiles>,
+    /// Over every sample of every series.
+    pub all: Quantiles,
+}
+
+/// The table of `qs` over `series` by `method`.
+pub fn percentile_table(series: &[Series], qs: &[f64], method: QuantileMethod) -> Result<PercentileTable, QuantileError> {
+    let rows = series.iter().map(|s| quantiles(&s.values, qs, method)).collect::<Result<Vec<_>, _>>()?;
+    let total: usize = series.iter().map(|s| s.values.len()).sum();
+    let mut pooled = Vec::with_capacity(total);
+    for s in series {
+        pooled.extend_from_slice(&s.values);
+    }
+    let all = quantiles(&pooled, qs, method)?;
+    Ok(PercentileTable { rows, all })
+}
