@@ -13,6 +13,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sightline_core::counters::EvalGrid;
+use sightline_core::export::exact_value;
 use sightline_core::formats::prometheus::{QueryResponse, ResultData};
 use sightline_core::plan::{plan, promql_duration, Analysis, Plan, PlanRequest};
 use sightline_core::promql_info::plain_selector;
@@ -163,7 +164,7 @@ async fn compute(state: AppState, source_name: &str, spec: &Spec, outcome: RwSig
             };
             let description = Plan::Exact(exact.clone()).describe();
             outcome.set(Outcome::Loading(format!("Fetching raw samples: {description}")));
-            let Some((series, _warnings)) = fetch_raw(&source, &exact.requests, None).await? else {
+            let Some((series, _warnings)) = fetch_raw(&source, &exact.requests, (range.start_ms, range.end_ms), None).await? else {
                 return Err(PanelError { kind: "Cancelled".into(), message: "The analysis was replaced by a newer one.".into() });
             };
             Ok(Outcome::Percentiles { series: Arc::new(series), plan: format!("{description}; {series_count} series") })
@@ -195,7 +196,7 @@ async fn compute(state: AppState, source_name: &str, spec: &Spec, outcome: RwSig
             outcome.set(Outcome::Loading(format!("Fetching: {description}")));
             let (series, warnings, resolved) = match &chosen {
                 Plan::Exact(exact) => {
-                    let Some((raw, mut warnings)) = fetch_raw(&source, &exact.requests, None).await? else {
+                    let Some((raw, mut warnings)) = fetch_raw(&source, &exact.requests, (request.start_ms, request.end_ms), None).await? else {
                         return Err(PanelError { kind: "Cancelled".into(), message: "The analysis was replaced by a newer one.".into() });
                     };
                     let result = histogram_quantile_classic(spec.q, &raw, window, grid, Some(&spec.by));
@@ -271,8 +272,11 @@ fn rows_view(t: &PercentileTable, names: &[String], unit: Unit) -> impl IntoView
             .iter()
             .enumerate()
             .map(|(i, _)| {
-                let text = values.as_ref().and_then(|v| v.get(i)).map(|v| format_with_unit(*v, unit)).unwrap_or_else(|| "no data".into());
-                view! { <td class="num">{text}</td> }
+                let value = values.as_ref().and_then(|v| v.get(i)).copied();
+                let text = value.map(|v| format_with_unit(v, unit)).unwrap_or_else(|| "no data".into());
+                // The exact value (shortest round-trip decimal) on hover and for scripts.
+                let exact = value.map(exact_value);
+                view! { <td class="num" title=exact.clone() data-value=exact>{text}</td> }
             })
             .collect_view()
     };

@@ -1,7 +1,9 @@
 //! Raw samples of a selector over a range: how many series it matches (`/api/v1/series`), then
 //! the chunked range-selector queries the core's planner chose, merged per label set in time
-//! order. Chunks tile the range without overlap (core `plan::raw_chunks`), so concatenation keeps
-//! every sample exactly once.
+//! order. The merged series hold exactly the samples with `start_ms ≤ t ≤ end_ms`: backends
+//! disagree on whether a range selector's left edge is open (Prometheus ≥ 3, VictoriaMetrics) or
+//! closed (Prometheus 2), so a sample on a chunk boundary may arrive twice and is kept once, and
+//! samples outside the range are dropped.
 
 use std::collections::BTreeMap;
 
@@ -23,11 +25,13 @@ pub async fn count_series(source: &DataSource, selector: &str, start_ms: i64, en
     Ok(sets.data.len() as u64)
 }
 
-/// The raw samples of the chunk `requests` (range-selector instant queries, oldest first), merged
-/// per label set, with the warnings the source sent. `Ok(None)`: superseded.
+/// The raw samples in `[start_ms, end_ms]` of the chunk `requests` (range-selector instant
+/// queries, oldest first), merged per label set, with the warnings the source sent.
+/// `Ok(None)`: superseded.
 pub async fn fetch_raw(
     source: &DataSource,
     requests: &[PromRequest],
+    (start_ms, end_ms): (i64, i64),
     abort: Option<&web_sys::AbortSignal>,
 ) -> Result<Option<(Vec<Series>, Vec<String>)>, PanelError> {
     let mut merged: BTreeMap<Labels, Series> = BTreeMap::new();
@@ -43,8 +47,13 @@ pub async fn fetch_raw(
         };
         for s in chunk {
             let entry = merged.entry(s.labels.clone()).or_insert_with(|| Series { labels: s.labels, t_ms: Vec::new(), values: Vec::new() });
-            entry.t_ms.extend_from_slice(&s.t_ms);
-            entry.values.extend_from_slice(&s.values);
+            for (&t, &v) in s.t_ms.iter().zip(&s.values) {
+                let after_last = entry.t_ms.last().map_or(true, |&last| t > last);
+                if after_last && (start_ms..=end_ms).contains(&t) {
+                    entry.t_ms.push(t);
+                    entry.values.push(v);
+                }
+            }
         }
     }
     Ok(Some((merged.into_values().collect(), warnings)))
