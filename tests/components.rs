@@ -181,7 +181,7 @@ fn draw_paints_series_colour_on_a_detached_canvas() {
     let pal = palette::for_theme(Theme::Light);
     let line = sightline_core::downsample::M4Line { t_ms: vec![0, 500_000, 1_000_000], values: vec![1.0, 5.0, 2.0], hidden_non_finite: 0 };
     let lines = vec![PreparedLine { color_index: 0, line }];
-    let spec = ChartSpec { lines: &lines, start_ms: 0, end_ms: 1_000_000, step_ms: 15_000, tz: TimeZoneChoice::Utc, palette: &pal, dpr: 1.0, width_css: 800.0, style: ChartStyle::Lines, unit: Unit::None };
+    let spec = ChartSpec { lines: &lines, bands: &[], start_ms: 0, end_ms: 1_000_000, step_ms: 15_000, tz: TimeZoneChoice::Utc, palette: &pal, dpr: 1.0, width_css: 800.0, style: ChartStyle::Lines, unit: Unit::None };
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).unwrap();
     let geometry = draw(&backend.into_drawing_area(), &spec).unwrap();
     assert!(geometry.right_px > geometry.left_px);
@@ -268,5 +268,17 @@ async fn exact_percentiles_need_a_plain_selector_and_pool_all_series() {
     assert!(rows >= 5, "{rows} rows");
     let all = query(&el, "[data-testid=percentile-all]").and_then(|r| r.text_content()).unwrap_or_default();
     assert!(all.contains("All series"), "{all}");
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn anomaly_band_toggle_sets_the_url_and_lists_flags() {
+    let el = mount_app("?q=sum%20by%20(service)%20(rate(http_requests_total%7Bservice%3D%22payments%22%7D%5B5m%5D))");
+    assert!(wait_until(10_000, || panel_state(&el) == "data").await, "state {}", panel_state(&el));
+    assert!(query(&el, "[data-testid=anomaly-flags]").is_none());
+    let toggle: HtmlElement = query(&el, "[data-testid=band-toggle]").unwrap().unchecked_into();
+    toggle.click();
+    assert!(wait_until(2_000, || query(&el, "[data-testid=anomaly-flags]").is_some()).await, "flags shown with the band");
+    assert_eq!(url_param("band").as_deref(), Some("1"));
     el.remove();
 }

@@ -11,7 +11,9 @@ use chrono::{Local, Utc};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use sightline_core::downsample::{m4, M4Line};
+use sightline_core::envelope::{envelope, EnvelopeRun};
 use sightline_core::stack::stack;
+use sightline_core::stats::anomaly::{anomaly_band, BandParams};
 use sightline_core::format::format_time_ms;
 use sightline_core::units::{Scale, Unit};
 use sightline_core::series::Series;
@@ -27,9 +29,37 @@ pub struct PreparedLine {
     pub line: M4Line,
 }
 
+/// The anomaly band of one series, reduced to its pixel-column envelope.
+pub struct PreparedBand {
+    pub color_index: usize,
+    pub runs: Vec<EnvelopeRun>,
+}
+
+/// Bands are drawn for at most this many visible series (more would hide the lines).
+pub const MAX_BANDS: usize = 3;
+
+/// The anomaly bands (core `anomaly_band`, rolling mean ± 2σ over the 60 points before each
+/// point) of the visible series, when there are at most [`MAX_BANDS`] of them.
+pub fn prepare_bands(series: &[Series], visible: impl Fn(usize) -> bool, (start_ms, end_ms): (i64, i64), width_px: u32) -> Vec<PreparedBand> {
+    let shown: Vec<usize> = (0..series.len()).filter(|&i| visible(i)).collect();
+    if shown.len() > MAX_BANDS {
+        return Vec::new();
+    }
+    shown
+        .into_iter()
+        .filter_map(|i| {
+            let s = series.get(i)?;
+            let band = anomaly_band(&s.values, &BandParams::default()).ok()?;
+            Some(PreparedBand { color_index: i, runs: envelope(&s.t_ms, &band.lower, &band.upper, start_ms, end_ms, width_px) })
+        })
+        .collect()
+}
+
 /// Everything [`draw`] needs besides the backend.
 pub struct ChartSpec<'a> {
     pub lines: &'a [PreparedLine],
+    /// Anomaly bands drawn under the lines (empty when off).
+    pub bands: &'a [PreparedBand],
     pub start_ms: i64,
     pub end_ms: i64,
     pub step_ms: i64,
@@ -77,10 +107,12 @@ pub fn prepare(
 
 /// The y range to draw: from 0 (or the finite minimum if negative) to the finite maximum plus
 /// headroom; a flat or empty chart gets a unit-high range.
-pub fn y_range(lines: &[PreparedLine]) -> (f64, f64) {
+pub fn y_range(lines: &[PreparedLine], bands: &[PreparedBand]) -> (f64, f64) {
     let mut lo = f64::INFINITY;
     let mut hi = f64::NEG_INFINITY;
-    for v in lines.iter().flat_map(|l| l.line.values.iter()).filter(|v| v.is_finite()) {
+    let line_values = lines.iter().flat_map(|l| l.line.values.iter());
+    let band_values = bands.iter().flat_map(|b| b.runs.iter()).flat_map(|r| r.low.iter().chain(&r.high));
+    for v in line_values.chain(band_values).filter(|v| v.is_finite()) {
         lo = lo.min(*v);
         hi = hi.max(*v);
     }
@@ -102,7 +134,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &ChartSpec<
     let dpr = spec.dpr;
     let px = |v: f64| (v * dpr).round() as u32;
     root.fill(&p.background).map_err(|e| e.to_string())?;
-    let (y0, y1) = y_range(spec.lines);
+    let (y0, y1) = y_range(spec.lines, spec.bands);
     let end_ms = spec.end_ms.max(spec.start_ms + 1);
     let font = ("sans-serif", 12.0 * dpr).into_font().color(&p.text);
     let scale = Scale::for_value(spec.unit, y0.abs().max(y1.abs()));
@@ -143,6 +175,15 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &ChartSpec<
         _ => spec.lines.iter().collect(),
     };
     let fill_alpha = if spec.style == ChartStyle::Stacked { 0.85 } else { 0.18 };
+    for band in spec.bands {
+        let fill = series_color(p, band.color_index).mix(0.16).filled();
+        for run in &band.runs {
+            let upper = run.t_ms.iter().copied().zip(run.high.iter().copied());
+            let lower = run.t_ms.iter().copied().zip(run.low.iter().copied()).rev();
+            let outline: Vec<(i64, f64)> = upper.chain(lower).collect();
+            chart.draw_series(std::iter::once(Polygon::new(outline, fill))).map_err(|e| e.to_string())?;
+        }
+    }
     for prepared in order {
         let color = series_color(p, prepared.color_index);
         let style = ShapeStyle::from(color).stroke_width(stroke);
@@ -185,7 +226,7 @@ mod tests {
     fn y_range_starts_at_zero_for_positive_data_and_handles_empty() {
         let line = M4Line { t_ms: vec![1, 2], values: vec![5.0, 10.0], hidden_non_finite: 0 };
         let l = PreparedLine { color_index: 0, line };
-        assert_eq!(y_range(std::slice::from_ref(&l)), (0.0, 10.5));
-        assert_eq!(y_range(&[]), (0.0, 1.0));
+        assert_eq!(y_range(std::slice::from_ref(&l), &[]), (0.0, 10.5));
+        assert_eq!(y_range(&[], &[]), (0.0, 1.0));
     }
 }

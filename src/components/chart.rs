@@ -13,7 +13,8 @@ use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use sightline_core::format::format_datetime_ms;
 use sightline_core::promql_info::guess_unit;
-use sightline_core::units::format_with_unit;
+use sightline_core::stats::anomaly::recent_vs_baseline;
+use sightline_core::units::{format_with_unit, Unit};
 use sightline_core::formats::prometheus::ResultData;
 use sightline_core::series::Series;
 use sightline_core::viewstate::{ChartStyle, TimeZoneChoice};
@@ -24,7 +25,7 @@ use super::legend::Legend;
 use super::panel::PanelData;
 use crate::charts::canvas::{fit_to_css_size, PlotGeometry};
 use crate::charts::palette::{self, css, series_color};
-use crate::charts::timeseries::{draw, prepare, ChartSpec};
+use crate::charts::timeseries::{draw, prepare, prepare_bands, ChartSpec, MAX_BANDS};
 use crate::state::{browser, theme, use_app_state};
 
 /// What the hover readout shows.
@@ -57,6 +58,7 @@ pub fn TimeSeriesChart(
     let theme_now = Memo::new(move |_| theme::effective(state.view.with(|v| v.theme)));
     // The chosen unit, or the one guessed from the query's metric name.
     let unit = Memo::new(move |_| state.view.with(|v| v.unit.unwrap_or_else(|| guess_unit(&v.query))));
+    let band_on = Memo::new(move |_| state.view.with(|v| v.band));
     let series: Arc<Vec<Series>> = Arc::new(match &data.response.data {
         ResultData::Matrix(s) => s.clone(),
         _ => Vec::new(),
@@ -98,9 +100,15 @@ pub fn TimeSeriesChart(
         let style = state.view.with(|v| v.style);
         let window = (resolved.start_ms, resolved.end_ms, resolved.step_ms);
         let lines = prepare(&draw_series, |i| !hidden_now.contains(&i), style == ChartStyle::Stacked, window, width_px);
+        let bands = if band_on.get() {
+            prepare_bands(&draw_series, |i| !hidden_now.contains(&i), (resolved.start_ms, resolved.end_ms), width_px)
+        } else {
+            Vec::new()
+        };
         let palette = palette::for_theme(theme);
         let spec = ChartSpec {
             lines: &lines,
+            bands: &bands,
             start_ms: resolved.start_ms,
             end_ms: resolved.end_ms,
             step_ms: resolved.step_ms,
@@ -137,8 +145,10 @@ pub fn TimeSeriesChart(
         }
         let Some(t) = g.time_at(f64::from(ev.offset_x())) else {
             hover.set(None);
+            state.hover_time.set(None);
             return;
         };
+        state.hover_time.set(Some(t));
         let palette = palette::for_theme(theme_now.get_untracked());
         let hidden_now = hidden.get_untracked();
         let tolerance = resolved.step_ms.max(1).saturating_mul(2);
@@ -165,6 +175,7 @@ pub fn TimeSeriesChart(
         hover.set(Some(Hover { x_css: g.x_css_of(at), time, rows }));
     };
 
+    let flag_series = series.clone();
     let summary = {
         let n = series.len();
         let points: usize = series.iter().map(|s| s.len()).sum();
@@ -202,6 +213,7 @@ pub fn TimeSeriesChart(
                 on:mouseleave=move |_| {
                     hover.set(None);
                     drag.set(None);
+                    state.hover_time.set(None);
                 }
             ></canvas>
             {move || drag.get().filter(|(a, b)| (a - b).abs() >= MIN_DRAG_CSS).map(|(a, b)| {
@@ -234,8 +246,30 @@ pub fn TimeSeriesChart(
                     </div>
                 }
             })}
+            // The crosshair of another chart's pointer (shared crosshair, as Grafana's Mod+O).
+            {move || {
+                let own = hover.with(|h| h.is_some());
+                let g = geometry.get()?;
+                let t = state.hover_time.get().filter(|t| !own && (g.start_ms..=g.end_ms).contains(t))?;
+                Some(view! { <div class="crosshair shared" style=format!("left:{:.1}px", g.x_css_of(t))></div> })
+            }}
             {move || draw_error.get().map(|e| view! { <p class="panel-error" role="alert">{e}</p> })}
+            <label class="inline chart-band" title="Rolling mean ± 2σ over the 60 points before each point (CloudWatch-style band), for up to 3 visible series">
+                <input
+                    type="checkbox"
+                    data-testid="band-toggle"
+                    prop:checked=move || band_on.get()
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        state.update_view(|v| v.band = on);
+                    }
+                />
+                " Anomaly band"
+            </label>
         </div>
+        <Show when=move || band_on.get()>
+            <AnomalyFlags series=flag_series.clone() hidden=hidden unit=unit/>
+        </Show>
         <Legend series=series.clone() hidden=hidden theme=theme_now unit=unit/>
     }
 }
@@ -264,4 +298,38 @@ fn nearest(s: &Series, t_ms: i64, tolerance_ms: i64) -> Option<(i64, f64)> {
         .filter_map(|j| Some((*s.t_ms.get(j)?, *s.values.get(j)?)))
         .filter(|(ts, _)| (ts - t_ms).abs() <= tolerance_ms)
         .min_by_key(|(ts, _)| (ts - t_ms).abs())
+}
+
+/// Under the chart while the band is on: which visible series' recent p95 (last sixth of the
+/// range) exceeds twice the p95 of the half before it (core `recent_vs_baseline`), and a note when
+/// too many series are visible for bands.
+#[component]
+fn AnomalyFlags(series: Arc<Vec<Series>>, hidden: RwSignal<BTreeSet<usize>>, #[prop(into)] unit: Signal<Unit>) -> impl IntoView {
+    let lines = move || {
+        let hidden_now = hidden.get();
+        let visible: Vec<&Series> = series.iter().enumerate().filter(|(i, _)| !hidden_now.contains(i)).map(|(_, s)| s).collect();
+        let mut out: Vec<String> = Vec::new();
+        if visible.len() > MAX_BANDS {
+            out.push(format!("Bands are drawn for up to {MAX_BANDS} visible series; isolate series in the legend to see theirs."));
+        }
+        let unit = unit.get();
+        for s in &visible {
+            let n = s.values.len();
+            let c = recent_vs_baseline(&s.values, n / 6, n / 2);
+            if let (true, Some(r), Some(b), Some(ratio)) = (c.flagged, c.recent_p95, c.baseline_p95, c.ratio) {
+                out.push(format!(
+                    "⚑ {}: recent p95 {} is {:.1}× the baseline p95 {}",
+                    s.labels.display_name(),
+                    format_with_unit(r, unit),
+                    ratio,
+                    format_with_unit(b, unit)
+                ));
+            }
+        }
+        if out.iter().all(|l| !l.starts_with('⚑')) {
+            out.push("No visible series has a recent p95 (last sixth of the range) above 2× its baseline p95 (the half before).".into());
+        }
+        out.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()
+    };
+    view! { <ul class="anomaly-flags" data-testid="anomaly-flags" role="status">{lines}</ul> }
 }

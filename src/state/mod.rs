@@ -21,6 +21,8 @@ pub struct AppState {
     pub refresh_tick: RwSignal<u64>,
     /// Problems met while loading stored settings, shown on the Settings page.
     pub storage_problems: RwSignal<Vec<String>>,
+    /// The time under the pointer on any chart (the shared crosshair), `None` when none is hovered.
+    pub hover_time: RwSignal<Option<i64>>,
 }
 
 impl AppState {
@@ -32,6 +34,7 @@ impl AppState {
             sources: RwSignal::new(sources),
             refresh_tick: RwSignal::new(0),
             storage_problems: RwSignal::new(problems),
+            hover_time: RwSignal::new(None),
         }
     }
 

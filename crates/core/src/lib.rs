@@ -7,6 +7,7 @@
 //! - [`series`]: the columnar series model (labels + `i64` ms timestamps + `f64` values).
 //! - [`counters`]: counter increases and rates on raw samples, exact and Prometheus-compatible.
 //! - [`plan`]: exact (raw samples, client-side) vs server-side pre-aggregation, and raw chunking.
+//! - [`envelope`]: per-pixel-column extremes of a band (anomaly bands) for drawing.
 //! - [`stack`]: running sums across series for stacked charts.
 //! - [`downsample`]: M4 reduction (first/min/max/last per pixel column) before drawing.
 //! - [`stats`]: exact quantiles by radix selection and Prometheus' `histogram_quantile` (one-call
@@ -29,6 +30,7 @@ pub mod counters;
 pub mod datasource;
 pub mod demo;
 pub mod downsample;
+pub mod envelope;
 pub mod export;
 pub mod expr;
 pub mod format;

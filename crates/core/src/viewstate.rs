@@ -13,7 +13,7 @@
 //! such as `s`, `bytes`, `reqps`; absent = guessed from the query's metric name), `analyze`
 //! (`percentiles`|`histogram`: a client-side analysis of the query's raw samples), `aq` (the
 //! histogram quantile, default 0.99), `aby` (comma-separated labels the histogram keeps), `exact`
-//! (fetch raw samples even past the planner's budget).
+//! (fetch raw samples even past the planner's budget), `band` (draw the anomaly band).
 
 use crate::units::Unit;
 use crate::urlencoding::{encode_pairs, parse_query};
@@ -227,6 +227,8 @@ pub struct ViewState {
     pub analysis_by: String,
     /// Fetch raw samples even when the planner would pre-aggregate on the server.
     pub force_exact: bool,
+    /// Draw the anomaly band (rolling mean ± 2σ) of the visible series.
+    pub band: bool,
 }
 
 impl Default for ViewState {
@@ -248,6 +250,7 @@ impl Default for ViewState {
             analysis_q: DEFAULT_ANALYSIS_Q,
             analysis_by: String::new(),
             force_exact: false,
+            band: false,
         }
     }
 }
@@ -283,6 +286,7 @@ impl ViewState {
                 }
                 "aby" => state.analysis_by = value,
                 "exact" => state.force_exact = value != "0" && value != "false",
+                "band" => state.band = value != "0" && value != "false",
                 _ => {}
             }
         }
@@ -347,6 +351,9 @@ impl ViewState {
         if self.force_exact {
             pairs.push(("exact", "1"));
         }
+        if self.band {
+            pairs.push(("band", "1"));
+        }
         encode_pairs(&pairs)
     }
 }
@@ -390,11 +397,12 @@ mod tests {
             analysis_q: 0.9,
             analysis_by: "service".into(),
             force_exact: true,
+            band: true,
         };
         let q = s.to_query();
         assert_eq!(
             q,
-            "page=settings&ds=prom&q=rate%28x%7Ba%3D%22b+c%22%7D%5B5m%5D%29&mode=instant&from=now-3h&to=1705312800000&tz=utc&refresh=30s&theme=dark&embed=v1&style=stacked&unit=bytes&analyze=histogram&aq=0.9&aby=service&exact=1"
+            "page=settings&ds=prom&q=rate%28x%7Ba%3D%22b+c%22%7D%5B5m%5D%29&mode=instant&from=now-3h&to=1705312800000&tz=utc&refresh=30s&theme=dark&embed=v1&style=stacked&unit=bytes&analyze=histogram&aq=0.9&aby=service&exact=1&band=1"
         );
         assert_eq!(ViewState::from_query(&q), s);
     }
