@@ -282,3 +282,20 @@ async fn anomaly_band_toggle_sets_the_url_and_lists_flags() {
     assert_eq!(url_param("band").as_deref(), Some("1"));
     el.remove();
 }
+
+#[wasm_bindgen_test]
+async fn expression_between_two_queries_is_computed_in_the_browser() {
+    let a = "sum%20by%20(service)%20(rate(http_requests_total%7Bstatus%3D~%225..%22%7D%5B5m%5D))";
+    let b = "sum%20by%20(service)%20(rate(http_requests_total%5B5m%5D))";
+    let el = mount_app(&format!("?q={a}&qb={b}&expr=A%2FB&from=now-1h"));
+    assert!(wait_until(10_000, || panel_state(&el) == "data").await, "state {}", panel_state(&el));
+    assert_eq!(count(&el, "[data-testid=legend-item]"), 5, "one error ratio per service");
+    let title = query(&el, ".panel-title").and_then(|t| t.text_content()).unwrap_or_default();
+    assert!(title.starts_with("A/B"), "{title}");
+    el.remove();
+    let el = mount_app(&format!("?q={a}&qb={b}&expr=A%2FC"));
+    assert!(wait_until(5_000, || panel_state(&el) == "error").await, "state {}", panel_state(&el));
+    let msg = query(&el, "[data-testid=panel-error]").and_then(|e| e.text_content()).unwrap_or_default();
+    assert!(msg.contains("no query C"), "{msg}");
+    el.remove();
+}

@@ -24,7 +24,7 @@ use sightline_core::stats::percentile_table::{percentile_table, PercentileTable,
 use sightline_core::time::{align_range, choose_step_ms};
 use sightline_core::promql_info::guess_unit;
 use sightline_core::stats::percentile::Quantiles;
-use sightline_core::units::{format_with_unit, Unit};
+use sightline_core::units::{format_with_unit, guess_from_metric_name, Unit};
 use sightline_core::viewstate::{AnalysisKind, QueryMode};
 use std::sync::Arc;
 
@@ -216,7 +216,10 @@ async fn compute(state: AppState, source_name: &str, spec: &Spec, outcome: RwSig
             };
             let tz = state.view.with_untracked(|v| v.tz);
             let response = QueryResponse { data: ResultData::Matrix(series), warnings: Vec::new(), infos: Vec::new() };
-            let data = Arc::new(PanelData { response, resolved, mode: QueryMode::Range, tz });
+            // A quantile of a histogram has the unit of the observed values (`_seconds` → s).
+            let metric = selector.split('{').next().unwrap_or_default().trim();
+            let unit_hint = Some(guess_from_metric_name(metric, false));
+            let data = Arc::new(PanelData { response, resolved, mode: QueryMode::Range, tz, unit_hint });
             Ok(Outcome::Histogram { data, plan: description, equivalent, warnings })
         }
     }

@@ -56,8 +56,14 @@ pub fn TimeSeriesChart(
     // Drag-to-zoom: (start, current) pointer x in CSS pixels while the button is down.
     let drag = RwSignal::new(None::<(f64, f64)>);
     let theme_now = Memo::new(move |_| theme::effective(state.view.with(|v| v.theme)));
-    // The chosen unit, or the one guessed from the query's metric name.
-    let unit = Memo::new(move |_| state.view.with(|v| v.unit.unwrap_or_else(|| guess_unit(&v.query))));
+    // The chosen unit, else the one guessed from the query's metric name — except for an
+    // expression between queries, whose unit is not the metric's (a ratio has none).
+    let unit_hint = data.unit_hint;
+    let unit = Memo::new(move |_| {
+        state.view.with(|v| {
+            v.unit.or(unit_hint).unwrap_or_else(|| if v.expression.trim().is_empty() { guess_unit(&v.query) } else { Unit::None })
+        })
+    });
     let band_on = Memo::new(move |_| state.view.with(|v| v.band));
     let series: Arc<Vec<Series>> = Arc::new(match &data.response.data {
         ResultData::Matrix(s) => s.clone(),

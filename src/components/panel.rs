@@ -12,11 +12,13 @@ use sightline_core::formats::prometheus::{QueryResponse, ResultData};
 use sightline_core::export::csv::{instant_csv, push_field, series_csv};
 use sightline_core::series::InstantSample;
 use sightline_core::time::format_prom_duration;
+use sightline_core::units::Unit;
 use sightline_core::viewstate::{QueryMode, TimeZoneChoice};
 use std::sync::Arc;
 
 use super::chart::TimeSeriesChart;
 use super::result_table::{rows, time_formatter, ResultTable};
+use crate::sources::expression::{self, run_expression};
 use crate::sources::query::{build_request, resolve_range, run, PanelError, QuerySpec, Resolved};
 use crate::state::{browser, use_app_state};
 
@@ -26,6 +28,9 @@ pub struct PanelData {
     pub resolved: Resolved,
     pub mode: QueryMode,
     pub tz: TimeZoneChoice,
+    /// The unit of the values when the producer knows it (an analysis); otherwise the chart uses
+    /// the view's unit or guesses it from the query.
+    pub unit_hint: Option<Unit>,
 }
 
 impl PanelData {
@@ -76,6 +81,10 @@ pub fn QueryPanel() -> impl IntoView {
     let spec = Memo::new(move |_| {
         state.view.with(|v| QuerySpec { query: v.query.clone(), mode: v.mode, from: v.from.clone(), to: v.to.clone(), tz: v.tz })
     });
+    // Query B and the expression, when both are set (range mode only).
+    let expression = Memo::new(move |_| {
+        state.view.with(|v| (!v.query_b.trim().is_empty() && !v.expression.trim().is_empty()).then(|| (v.query_b.clone(), v.expression.clone())))
+    });
     let source_name = Memo::new(move |_| state.view.with(|v| v.ds.clone()));
     let source = Memo::new(move |_| {
         let name = source_name.get();
@@ -125,19 +134,42 @@ pub fn QueryPanel() -> impl IntoView {
         // The plot is the panel width minus the y-axis labels; the step follows its pixel width.
         let width_px = panel_ref.get_untracked().map(|p| p.client_width() - 70).unwrap_or(800).max(100) as u32;
         let (request, resolved) = build_request(&spec, range, width_px);
+        // With an expression: query B over the same range and step, and the parsed expression.
+        let with_b = match (expression.get(), spec.mode) {
+            (None, _) => None,
+            (Some(_), QueryMode::Instant) => {
+                loading.set(false);
+                outcome.set(Outcome::Error(PanelError {
+                    kind: "Expression".into(),
+                    message: "Expressions between queries work on range queries; switch to Range.".into(),
+                }));
+                return;
+            }
+            (Some((query_b, text)), QueryMode::Range) => match expression::parse(&text) {
+                Ok(expr) => Some((expr, build_request(&QuerySpec { query: query_b, ..spec.clone() }, range, width_px).0)),
+                Err(e) => {
+                    loading.set(false);
+                    outcome.set(Outcome::Error(e));
+                    return;
+                }
+            },
+        };
         let controller = web_sys::AbortController::new().ok();
         let signal = controller.as_ref().map(|c| c.signal());
         abort.set_value(controller);
         loading.set(true);
         spawn_local(async move {
-            let result = run(&source, &request, signal.as_ref()).await;
+            let result = match &with_b {
+                Some((expr, request_b)) => run_expression(&source, *expr, &request, request_b, signal.as_ref()).await,
+                None => run(&source, &request, signal.as_ref()).await,
+            };
             if generation.get_value() != my_generation {
                 return;
             }
             match result {
                 Ok(None) => return,
                 Ok(Some(response)) => {
-                    outcome.set(Outcome::Data(Arc::new(PanelData { response, resolved, mode: spec.mode, tz: spec.tz })))
+                    outcome.set(Outcome::Data(Arc::new(PanelData { response, resolved, mode: spec.mode, tz: spec.tz, unit_hint: None })))
                 }
                 Err(e) => outcome.set(Outcome::Error(e)),
             }
@@ -167,7 +199,12 @@ pub fn QueryPanel() -> impl IntoView {
             node_ref=panel_ref
         >
             <div class="panel-header">
-                <span class="panel-title">{move || spec.with(|s| s.query.clone())}</span>
+                <span class="panel-title">
+                    {move || match expression.get() {
+                        Some((_, text)) => format!("{text}   (A: {}   B: {})", spec.with(|s| s.query.clone()), state.view.with(|v| v.query_b.clone())),
+                        None => spec.with(|s| s.query.clone()),
+                    }}
+                </span>
                 <span class="panel-status" data-testid="panel-status" title="Step: the panel's pixel width sets the resolution (range ÷ width), never finer than the 15 s scrape interval and never more than 11,000 points per series">
                     {move || match &*outcome.read() {
                         Outcome::Data(d) => d.summary(),

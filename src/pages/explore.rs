@@ -19,12 +19,33 @@ pub fn ExplorePage() -> impl IntoView {
     Effect::new(move |_| draft.set(committed.get()));
     let embed = Memo::new(move |_| state.view.with(|v| v.embed));
 
+    // Query B and the expression between A and B (client-side), committed with A on Run.
+    let committed_b = Memo::new(move |_| state.view.with(|v| (v.query_b.clone(), v.expression.clone())));
+    let draft_b = RwSignal::new(committed_b.get_untracked().0);
+    let draft_expr = RwSignal::new(committed_b.get_untracked().1);
+    let show_b = RwSignal::new(!draft_b.get_untracked().is_empty());
+    Effect::new(move |_| {
+        let (b, e) = committed_b.get();
+        draft_b.set(b);
+        draft_expr.set(e);
+    });
+
     let run = move || {
-        let text = draft.get_untracked();
-        if state.view.with_untracked(|v| v.query == text) {
+        let (text, b, e) = (draft.get_untracked(), draft_b.get_untracked(), draft_expr.get_untracked());
+        if state.view.with_untracked(|v| v.query == text && v.query_b == b && v.expression == e) {
             state.refresh_tick.update(|t| *t += 1);
         } else {
-            state.update_view(|v| v.query = text);
+            state.update_view(|v| {
+                v.query = text;
+                v.query_b = b;
+                v.expression = e;
+            });
+        }
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" && (ev.shift_key() || ev.ctrl_key() || ev.meta_key()) {
+            ev.prevent_default();
+            run();
         }
     };
 
@@ -41,13 +62,41 @@ pub fn ExplorePage() -> impl IntoView {
                         placeholder="PromQL, e.g. sum by (service) (rate(http_requests_total[5m]))"
                         prop:value=move || draft.get()
                         on:input=move |ev| draft.set(event_target_value(&ev))
-                        on:keydown=move |ev| {
-                            if ev.key() == "Enter" && (ev.shift_key() || ev.ctrl_key() || ev.meta_key()) {
-                                ev.prevent_default();
-                                run();
-                            }
-                        }
+                        on:keydown=on_keydown
                     ></textarea>
+                    <Show
+                        when=move || show_b.get()
+                        fallback=move || view! {
+                            <button class="link-button add-query" data-testid="add-query-b" on:click=move |_| show_b.set(true)>
+                                "+ Query B and an expression (A / B, A − B …, computed in the browser)"
+                            </button>
+                        }
+                    >
+                        <label class="sr-only" for="query-b">"Query B"</label>
+                        <textarea
+                            id="query-b"
+                            data-testid="query-b"
+                            rows="1"
+                            spellcheck="false"
+                            placeholder="Query B, e.g. sum by (service) (rate(http_requests_total[5m]))"
+                            prop:value=move || draft_b.get()
+                            on:input=move |ev| draft_b.set(event_target_value(&ev))
+                            on:keydown=on_keydown
+                        ></textarea>
+                        <label class="inline">
+                            "Expression "
+                            <input
+                                data-testid="expr-input"
+                                type="text"
+                                class="narrow-wide"
+                                placeholder="A / B"
+                                title="One operation between the queries: A / B, A - B, A + B, A * B. Series are matched by label set (or one-to-many when a side has one series), samples by timestamp; unmatched series are reported."
+                                prop:value=move || draft_expr.get()
+                                on:input=move |ev| draft_expr.set(event_target_value(&ev))
+                                on:keydown=on_keydown
+                            />
+                        </label>
+                    </Show>
                     <div class="row">
                         <select
                             data-testid="query-mode"

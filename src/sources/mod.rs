@@ -13,6 +13,7 @@ use sightline_core::formats::prometheus::PromRequest;
 use std::fmt;
 
 pub mod query;
+pub mod expression;
 pub mod raw;
 
 use crate::state::browser;

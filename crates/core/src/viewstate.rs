@@ -13,7 +13,8 @@
 //! such as `s`, `bytes`, `reqps`; absent = guessed from the query's metric name), `analyze`
 //! (`percentiles`|`histogram`: a client-side analysis of the query's raw samples), `aq` (the
 //! histogram quantile, default 0.99), `aby` (comma-separated labels the histogram keeps), `exact`
-//! (fetch raw samples even past the planner's budget), `band` (draw the anomaly band).
+//! (fetch raw samples even past the planner's budget), `band` (draw the anomaly band), `qb`
+//! (a second query, B) and `expr` (a client-side expression between A and B, such as `A / B`).
 
 use crate::units::Unit;
 use crate::urlencoding::{encode_pairs, parse_query};
@@ -229,6 +230,10 @@ pub struct ViewState {
     pub force_exact: bool,
     /// Draw the anomaly band (rolling mean ± 2σ) of the visible series.
     pub band: bool,
+    /// A second query (B) for a client-side expression.
+    pub query_b: String,
+    /// The client-side expression between A and B (`A / B`); empty = show A.
+    pub expression: String,
 }
 
 impl Default for ViewState {
@@ -251,6 +256,8 @@ impl Default for ViewState {
             analysis_by: String::new(),
             force_exact: false,
             band: false,
+            query_b: String::new(),
+            expression: String::new(),
         }
     }
 }
@@ -287,6 +294,8 @@ impl ViewState {
                 "aby" => state.analysis_by = value,
                 "exact" => state.force_exact = value != "0" && value != "false",
                 "band" => state.band = value != "0" && value != "false",
+                "qb" => state.query_b = value,
+                "expr" => state.expression = value,
                 _ => {}
             }
         }
@@ -354,6 +363,12 @@ impl ViewState {
         if self.band {
             pairs.push(("band", "1"));
         }
+        if !self.query_b.is_empty() {
+            pairs.push(("qb", &self.query_b));
+        }
+        if !self.expression.is_empty() {
+            pairs.push(("expr", &self.expression));
+        }
         encode_pairs(&pairs)
     }
 }
@@ -398,11 +413,13 @@ mod tests {
             analysis_by: "service".into(),
             force_exact: true,
             band: true,
+            query_b: "up".into(),
+            expression: "A/B".into(),
         };
         let q = s.to_query();
         assert_eq!(
             q,
-            "page=settings&ds=prom&q=rate%28x%7Ba%3D%22b+c%22%7D%5B5m%5D%29&mode=instant&from=now-3h&to=1705312800000&tz=utc&refresh=30s&theme=dark&embed=v1&style=stacked&unit=bytes&analyze=histogram&aq=0.9&aby=service&exact=1&band=1"
+            "page=settings&ds=prom&q=rate%28x%7Ba%3D%22b+c%22%7D%5B5m%5D%29&mode=instant&from=now-3h&to=1705312800000&tz=utc&refresh=30s&theme=dark&embed=v1&style=stacked&unit=bytes&analyze=histogram&aq=0.9&aby=service&exact=1&band=1&qb=up&expr=A%2FB"
         );
         assert_eq!(ViewState::from_query(&q), s);
     }
