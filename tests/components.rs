@@ -299,3 +299,82 @@ async fn expression_between_two_queries_is_computed_in_the_browser() {
     assert!(msg.contains("no query C"), "{msg}");
     el.remove();
 }
+
+const HEATMAP_QUERY: &str = "?style=heatmap&from=now-1h&q=sum%20by%20(le)%20(rate(http_request_duration_seconds_bucket%5B5m%5D))";
+
+#[wasm_bindgen_test]
+async fn heatmap_paints_bucket_cells_and_reads_out_the_hovered_cell() {
+    let el = mount_app(HEATMAP_QUERY);
+    assert!(wait_until(10_000, || panel_state(&el) == "data").await, "state {}", panel_state(&el));
+    assert!(wait_until(2_000, || query(&el, "[data-testid=heatmap]").is_some()).await, "heatmap shown for style=heatmap");
+    let canvas: HtmlCanvasElement = query(&el, "[data-testid=heatmap]").unwrap().unchecked_into();
+    // The test page has no stylesheet: give the canvas the app's CSS size.
+    canvas.set_attribute("style", "display:block;width:1000px;height:320px").unwrap();
+    assert!(wait_until(2_000, || canvas.width() >= 1000).await, "backing store follows the CSS size: {}", canvas.width());
+    assert!(wait_until(2_000, || painted_pixels(&canvas) > 20_000).await, "cells painted: {} px", painted_pixels(&canvas));
+    let caption = query(&el, "[data-testid=heatmap-caption]").and_then(|c| c.text_content()).unwrap_or_default();
+    assert!(caption.contains("logarithmic") && caption.contains("buckets"), "{caption}");
+    let summary = query(&el, "[data-testid=heatmap-summary]").and_then(|c| c.text_content()).unwrap_or_default();
+    assert!(summary.contains("Most observations fell in ("), "{summary}");
+    // Hover the middle of the plot: time, bucket range and value.
+    let rect = canvas.get_bounding_client_rect();
+    mouse(&canvas, "mousemove", rect.left() + rect.width() * 0.5, rect.top() + rect.height() * 0.5);
+    assert!(wait_until(1_000, || query(&el, "[data-testid=heatmap-readout]").is_some()).await, "hover readout appears");
+    let readout = query(&el, "[data-testid=heatmap-readout]").and_then(|r| r.text_content()).unwrap_or_default();
+    assert!(readout.contains("Bucket (") && readout.contains(']') && readout.contains("Value"), "{readout}");
+    mouse(&canvas, "mouseleave", 0.0, 0.0);
+    assert!(wait_until(1_000, || query(&el, "[data-testid=heatmap-readout]").is_none()).await, "readout hides on leave");
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn heatmap_of_series_without_le_explains_what_it_needs() {
+    let el = mount_app("?style=heatmap&from=now-1h&q=sum%20by%20(service)%20(rate(http_requests_total%5B5m%5D))");
+    assert!(wait_until(10_000, || panel_state(&el) == "data").await, "state {}", panel_state(&el));
+    let msg = query(&el, "[data-testid=heatmap-needs-buckets]").and_then(|m| m.text_content()).unwrap_or_default();
+    assert!(msg.contains("sum by (le) (rate(x_bucket[5m]))"), "{msg}");
+    assert!(query(&el, "[data-testid=heatmap]").is_none());
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn stat_style_shows_one_tile_per_series_with_a_sparkline() {
+    let el = mount_app("?style=stat&from=now-1h&q=sum%20by%20(service)%20(rate(http_requests_total%5B5m%5D))");
+    assert!(wait_until(10_000, || panel_state(&el) == "data").await, "state {}", panel_state(&el));
+    assert!(wait_until(2_000, || count(&el, "[data-testid=stat-tile]") > 0).await);
+    let status = query(&el, "[data-testid=panel-status]").and_then(|s| s.text_content()).unwrap_or_default();
+    let series: u32 = status.split(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    assert_eq!(count(&el, "[data-testid=stat-tile]"), series, "{status}");
+    assert_eq!(series, 5, "one series per demo service");
+    let tile = query(&el, "[data-testid=stat-tile]").unwrap();
+    let text = tile.text_content().unwrap_or_default();
+    assert!(text.contains("req/s") && text.contains("min ") && text.contains("max "), "{text}");
+    let d = tile.query_selector("svg path[fill=none]").unwrap().and_then(|p| p.get_attribute("d")).unwrap_or_default();
+    assert!(d.starts_with('M') && d.matches('L').count() > 10, "sparkline path: {d}");
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn bars_style_sorts_instant_rows_by_value() {
+    let el = mount_app("?mode=instant&istyle=bars&q=sum%20by%20(service)%20(rate(http_requests_total%5B5m%5D))");
+    assert!(wait_until(10_000, || panel_state(&el) == "data").await, "state {}", panel_state(&el));
+    assert!(wait_until(2_000, || count(&el, "[data-testid=bar-row]") == 5).await, "one bar per demo service");
+    let rows = el.query_selector_all("[data-testid=bar-row]").unwrap();
+    let values: Vec<f64> = (0..rows.length())
+        .filter_map(|i| rows.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+        .filter_map(|e| e.get_attribute("data-value")?.parse().ok())
+        .collect();
+    assert_eq!(values.len(), 5);
+    assert!(values.windows(2).all(|w| w[0] >= w[1]), "largest first: {values:?}");
+    // The largest bar fills the track.
+    let first = query(&el, "[data-testid=bar-row] .bar-fill").and_then(|b| b.get_attribute("style")).unwrap_or_default();
+    assert!(first.contains("width:100.000%"), "{first}");
+    // Switching back to the table keeps the query and shows the table.
+    let select: web_sys::HtmlSelectElement = query(&el, "[data-testid=instant-style]").unwrap().unchecked_into();
+    select.set_value("table");
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    assert!(wait_until(2_000, || count(&el, "[data-testid=result-row]") == 5).await);
+    assert_eq!(url_param("istyle"), None);
+    el.remove();
+}

@@ -1,6 +1,8 @@
 //! The query panel: runs the view's query against the selected source whenever the query, range,
-//! source or refresh tick changes, and shows the outcome — chart + legend (range queries), table
-//! (instant queries), "No data", warnings, or an error with its kind. The previous result stays
+//! source or refresh tick changes, and shows the outcome — chart + legend, heatmap of histogram
+//! buckets or stat tiles (range queries, by `style`), table or bars (instant queries, by
+//! `istyle`), "No data", warnings, or an error with its kind. Changing the display does not
+//! re-run the query. The previous result stays
 //! visible, dimmed, while a new one loads; a superseded request is aborted and its answer ignored.
 //!
 //! `data-state` on the panel element is one of `idle`, `loading`, `data`, `empty`, `error`.
@@ -13,10 +15,14 @@ use sightline_core::export::csv::{instant_csv, push_field, series_csv};
 use sightline_core::series::InstantSample;
 use sightline_core::time::format_prom_duration;
 use sightline_core::units::Unit;
-use sightline_core::viewstate::{QueryMode, TimeZoneChoice};
+use sightline_core::stats::heatmap::has_buckets;
+use sightline_core::viewstate::{ChartStyle, InstantStyle, QueryMode, TimeZoneChoice};
 use std::sync::Arc;
 
+use super::bars::BarsView;
 use super::chart::TimeSeriesChart;
+use super::heatmap::HeatmapChart;
+use super::stat::StatTiles;
 use super::result_table::{rows, time_formatter, ResultTable};
 use crate::sources::expression::{self, run_expression};
 use crate::sources::query::{build_request, resolve_range, run, PanelError, QuerySpec, Resolved};
@@ -231,7 +237,17 @@ pub fn QueryPanel() -> impl IntoView {
     }
 }
 
-/// Warnings, then the chart/table or "No data".
+/// The display of a matrix result.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Display {
+    /// Lines, area or stacked: the time-series chart.
+    Chart,
+    Heatmap,
+    Stat,
+}
+
+/// Warnings, then the display the view asks for (chart, heatmap, stat tiles, bars or table) or
+/// "No data".
 #[component]
 fn PanelBody(data: Arc<PanelData>) -> impl IntoView {
     let mut warnings: Vec<String> = data.response.warnings.clone();
@@ -245,11 +261,44 @@ fn PanelBody(data: Arc<PanelData>) -> impl IntoView {
             </div>
         }
     });
-    let body = if data.is_empty() {
-        view! { <p class="panel-message" data-testid="no-data">"No data: the query matched no series in this range."</p> }.into_any()
-    } else {
+    // Which display the view asks for; lines, area and stacked are one display (the chart redraws
+    // itself), so switching between them does not remount it.
+    let state = use_app_state();
+    let display = Memo::new(move |_| {
+        state.view.with(|v| match v.style {
+            ChartStyle::Heatmap => Display::Heatmap,
+            ChartStyle::Stat => Display::Stat,
+            ChartStyle::Lines | ChartStyle::Area | ChartStyle::Stacked => Display::Chart,
+        })
+    });
+    let instant_style = Memo::new(move |_| state.view.with(|v| v.instant_style));
+    let body_data = data.clone();
+    let body = move || {
+        let data = body_data.clone();
+        if data.is_empty() {
+            return view! { <p class="panel-message" data-testid="no-data">"No data: the query matched no series in this range."</p> }.into_any();
+        }
         match &data.response.data {
-            ResultData::Matrix(_) => view! { <TimeSeriesChart data=data.clone()/> }.into_any(),
+            ResultData::Matrix(series) => match display.get() {
+                Display::Heatmap if !has_buckets(series) => view! {
+                    <p class="panel-message" data-testid="heatmap-needs-buckets" role="status">
+                        "The heatmap needs histogram bucket series: a range query whose series carry an "
+                        <code>"le"</code>
+                        " label, such as "
+                        <code>"sum by (le) (rate(x_bucket[5m]))"</code>
+                        ". This query returned none; choose another chart style or query a "
+                        <code>"_bucket"</code>
+                        " metric."
+                    </p>
+                }
+                .into_any(),
+                Display::Heatmap => view! { <HeatmapChart data=data.clone()/> }.into_any(),
+                Display::Stat => view! { <StatTiles data=data.clone()/> }.into_any(),
+                Display::Chart => view! { <TimeSeriesChart data=data.clone()/> }.into_any(),
+            },
+            ResultData::Vector(samples) if instant_style.get() == InstantStyle::Bars => {
+                view! { <BarsView samples=samples.clone()/> }.into_any()
+            }
             ResultData::Vector(samples) => {
                 let fmt = time_formatter(data.tz == TimeZoneChoice::Utc);
                 view! { <ResultTable rows=rows(samples, fmt)/> }.into_any()

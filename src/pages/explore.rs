@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use sightline_core::units::Unit;
-use sightline_core::viewstate::{AnalysisKind, ChartStyle, QueryMode};
+use sightline_core::viewstate::{AnalysisKind, ChartStyle, InstantStyle, QueryMode};
 
 use crate::components::analysis::AnalysisPanel;
 use crate::components::panel::QueryPanel;
@@ -107,7 +107,7 @@ pub fn ExplorePage() -> impl IntoView {
                             }
                         >
                             <option value="range" selected=move || state.view.with(|v| v.mode == QueryMode::Range)>"Range (chart)"</option>
-                            <option value="instant" selected=move || state.view.with(|v| v.mode == QueryMode::Instant)>"Instant (table)"</option>
+                            <option value="instant" selected=move || state.view.with(|v| v.mode == QueryMode::Instant)>"Instant (one time)"</option>
                         </select>
                         <Show when=move || state.view.with(|v| v.mode == QueryMode::Range)>
                             <select
@@ -125,8 +125,31 @@ pub fn ExplorePage() -> impl IntoView {
                                             ChartStyle::Lines => "Lines",
                                             ChartStyle::Area => "Area",
                                             ChartStyle::Stacked => "Stacked",
+                                            ChartStyle::Heatmap => "Heatmap (histogram buckets)",
+                                            ChartStyle::Stat => "Stat",
                                         };
                                         view! { <option value=c.as_str() selected=move || state.view.with(|v| v.style == c)>{label}</option> }
+                                    })
+                                    .collect_view()}
+                            </select>
+                        </Show>
+                        <Show when=move || state.view.with(|v| v.mode == QueryMode::Instant)>
+                            <select
+                                data-testid="instant-style"
+                                aria-label="Instant result display"
+                                on:change=move |ev| {
+                                    let style = InstantStyle::parse(&event_target_value(&ev)).unwrap_or_default();
+                                    state.update_view(|v| v.instant_style = style);
+                                }
+                            >
+                                {InstantStyle::ALL
+                                    .into_iter()
+                                    .map(|c| {
+                                        let label = match c {
+                                            InstantStyle::Table => "Table",
+                                            InstantStyle::Bars => "Bars",
+                                        };
+                                        view! { <option value=c.as_str() selected=move || state.view.with(|v| v.instant_style == c)>{label}</option> }
                                     })
                                     .collect_view()}
                             </select>

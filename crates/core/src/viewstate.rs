@@ -9,7 +9,8 @@
 //! Parameters (schema v1): `page`, `ds`, `q`, `mode` (`range`|`instant`), `from`, `to` (Grafana
 //! time grammar, see [`crate::time`]), `tz` (`browser`|`utc`), `refresh` (`off`, `30s`, …),
 //! `theme` (`light`|`dark`), `embed` (present, or `v1`: hide the chrome), `style`
-//! (`lines`|`area`|`stacked`: how a range result is drawn), `unit` (a [`crate::units::Unit`] id
+//! (`lines`|`area`|`stacked`|`heatmap`|`stat`: how a range result is drawn), `istyle`
+//! (`table`|`bars`: how an instant vector is shown), `unit` (a [`crate::units::Unit`] id
 //! such as `s`, `bytes`, `reqps`; absent = guessed from the query's metric name), `analyze`
 //! (`percentiles`|`histogram`: a client-side analysis of the query's raw samples), `aq` (the
 //! histogram quantile, default 0.99), `aby` (comma-separated labels the histogram keeps), `exact`
@@ -95,21 +96,53 @@ pub enum ChartStyle {
     /// Each series drawn on top of the ones before it (filled); the readout keeps each series'
     /// own value.
     Stacked,
+    /// A heatmap of cumulative histogram buckets (`le` series) over time.
+    Heatmap,
+    /// One tile per series: the last value, large, with a sparkline.
+    Stat,
 }
 
 impl ChartStyle {
-    pub const ALL: [ChartStyle; 3] = [ChartStyle::Lines, ChartStyle::Area, ChartStyle::Stacked];
+    pub const ALL: [ChartStyle; 5] =
+        [ChartStyle::Lines, ChartStyle::Area, ChartStyle::Stacked, ChartStyle::Heatmap, ChartStyle::Stat];
 
     pub fn as_str(self) -> &'static str {
         match self {
             ChartStyle::Lines => "lines",
             ChartStyle::Area => "area",
             ChartStyle::Stacked => "stacked",
+            ChartStyle::Heatmap => "heatmap",
+            ChartStyle::Stat => "stat",
         }
     }
 
     pub fn parse(s: &str) -> Option<ChartStyle> {
         ChartStyle::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+/// How an instant (vector) result is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InstantStyle {
+    /// One row per series with labels, value and time.
+    #[default]
+    Table,
+    /// Horizontal bars per series, sorted by value.
+    Bars,
+}
+
+impl InstantStyle {
+    pub const ALL: [InstantStyle; 2] = [InstantStyle::Table, InstantStyle::Bars];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InstantStyle::Table => "table",
+            InstantStyle::Bars => "bars",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<InstantStyle> {
+        InstantStyle::ALL.into_iter().find(|c| c.as_str() == s)
     }
 }
 
@@ -219,6 +252,8 @@ pub struct ViewState {
     /// Embed mode: no header or navigation, only the content.
     pub embed: bool,
     pub style: ChartStyle,
+    /// How an instant vector result is shown.
+    pub instant_style: InstantStyle,
     /// The value unit; `None` = guess from the query.
     pub unit: Option<Unit>,
     pub analyze: Option<AnalysisKind>,
@@ -250,6 +285,7 @@ impl Default for ViewState {
             theme: None,
             embed: false,
             style: ChartStyle::Lines,
+            instant_style: InstantStyle::Table,
             unit: None,
             analyze: None,
             analysis_q: DEFAULT_ANALYSIS_Q,
@@ -284,6 +320,7 @@ impl ViewState {
                 "theme" => state.theme = Theme::parse(&value),
                 "embed" => state.embed = value != "0" && value != "false",
                 "style" => state.style = ChartStyle::parse(&value).unwrap_or_default(),
+                "istyle" => state.instant_style = InstantStyle::parse(&value).unwrap_or_default(),
                 "unit" => state.unit = Unit::parse(&value).ok(),
                 "analyze" => state.analyze = AnalysisKind::parse(&value),
                 "aq" => {
@@ -343,6 +380,9 @@ impl ViewState {
         }
         if self.style != d.style {
             pairs.push(("style", self.style.as_str()));
+        }
+        if self.instant_style != d.instant_style {
+            pairs.push(("istyle", self.instant_style.as_str()));
         }
         if let Some(unit) = self.unit {
             pairs.push(("unit", unit.as_str()));
@@ -407,6 +447,7 @@ mod tests {
             theme: Some(Theme::Dark),
             embed: true,
             style: ChartStyle::Stacked,
+            instant_style: InstantStyle::Bars,
             unit: Some(Unit::Bytes),
             analyze: Some(AnalysisKind::Histogram),
             analysis_q: 0.9,
@@ -419,9 +460,33 @@ mod tests {
         let q = s.to_query();
         assert_eq!(
             q,
-            "page=settings&ds=prom&q=rate%28x%7Ba%3D%22b+c%22%7D%5B5m%5D%29&mode=instant&from=now-3h&to=1705312800000&tz=utc&refresh=30s&theme=dark&embed=v1&style=stacked&unit=bytes&analyze=histogram&aq=0.9&aby=service&exact=1&band=1&qb=up&expr=A%2FB"
+            "page=settings&ds=prom&q=rate%28x%7Ba%3D%22b+c%22%7D%5B5m%5D%29&mode=instant&from=now-3h&to=1705312800000&tz=utc&refresh=30s&theme=dark&embed=v1&style=stacked&istyle=bars&unit=bytes&analyze=histogram&aq=0.9&aby=service&exact=1&band=1&qb=up&expr=A%2FB"
         );
         assert_eq!(ViewState::from_query(&q), s);
+    }
+
+    #[test]
+    fn every_chart_style_round_trips_through_the_url() {
+        for style in ChartStyle::ALL {
+            let s = ViewState { style, ..ViewState::default() };
+            let back = ViewState::from_query(&s.to_query());
+            assert_eq!(back.style, style, "{}", s.to_query());
+        }
+        assert_eq!(ViewState::from_query("style=heatmap").style, ChartStyle::Heatmap);
+        assert_eq!(ViewState::from_query("style=stat").style, ChartStyle::Stat);
+        assert_eq!(ViewState::from_query("style=pie").style, ChartStyle::Lines);
+    }
+
+    #[test]
+    fn instant_style_defaults_to_table_and_round_trips_bars() {
+        assert_eq!(ViewState::from_query("").instant_style, InstantStyle::Table);
+        let s = ViewState::from_query("mode=instant&istyle=bars");
+        assert_eq!(s.instant_style, InstantStyle::Bars);
+        assert_eq!(s.to_query(), "mode=instant&istyle=bars");
+        assert_eq!(ViewState::from_query(&s.to_query()), s);
+        // The default is not written; unknown values fall back to the table.
+        assert_eq!(ViewState { instant_style: InstantStyle::Table, ..s.clone() }.to_query(), "mode=instant");
+        assert_eq!(ViewState::from_query("istyle=pie").instant_style, InstantStyle::Table);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! ([`percentile_table`]).
 //! [`classic_histogram`]: `histogram_quantile(q, sum by (le) (rate(x_bucket[w])))` computed
 //! client-side from raw `_bucket` counters.
+//! [`heatmap`]: per-bucket counts over time from cumulative `le` series (the latency heatmap).
 //!
 //! Shared contract (algorithms.md §1):
 //! - Quantiles are `q ∈ [0, 1]` in code; "p99" is only a label.
@@ -19,6 +20,7 @@
 
 pub mod anomaly;
 pub mod classic_histogram;
+pub mod heatmap;
 pub mod histogram;
 pub mod legend;
 pub mod percentile;
