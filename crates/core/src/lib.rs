@@ -10,6 +10,7 @@
 //! - [`envelope`]: per-pixel-column extremes of a band (anomaly bands) for drawing.
 //! - [`stack`]: running sums across series for stacked charts.
 //! - [`downsample`]: M4 reduction (first/min/max/last per pixel column) before drawing.
+//! - [`slo`]: SLO objectives (exact decimals), SLIs, error budgets, burn rates, MWMBR alert presets.
 //! - [`stats`]: exact quantiles by radix selection and Prometheus' `histogram_quantile` (one-call
 //!   and columnar).
 //! - [`formats`]: wire formats; [`formats::prometheus`] builds Prometheus HTTP API requests and
@@ -38,6 +39,7 @@ pub mod formats;
 pub mod plan;
 pub mod promql_info;
 pub mod series;
+pub mod slo;
 pub mod stack;
 pub mod stats;
 pub mod time;
