@@ -4,8 +4,9 @@
 # failure; cargo's `test result:` lines and the e2e `N passed, N failed` line are printed as they come.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-echo "== native tests (core)"
-cargo test --locked -q -p sightline-core 2>&1 | grep -vE '^\s+(Compiling|Downloaded|Downloading)' 
+echo "== native tests (core, and the app's pure helpers)"
+cargo test --locked -q -p sightline-core 2>&1 | grep -vE '^\s+(Compiling|Downloaded|Downloading)'
+cargo test --locked -q -p sightline --lib 2>&1 | grep -vE '^\s+(Compiling|Downloaded|Downloading)'
 echo "== wasm component tests (headless Chromium)"
 cargo test --locked -p sightline --target wasm32-unknown-unknown 2>&1 | grep -vE '^\s+(Compiling|Downloaded|Downloading)'
 echo "== release build (served from a sub-path in the e2e tests)"
