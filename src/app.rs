@@ -12,6 +12,7 @@ use crate::components::header::Header;
 use crate::pages::explore::ExplorePage;
 use crate::pages::not_built::NotBuiltPage;
 use crate::pages::settings::SettingsPage;
+use crate::pages::slos::SlosPage;
 use crate::state::{browser, theme, AppState};
 
 /// The whole app.
@@ -68,6 +69,7 @@ pub fn App() -> impl IntoView {
                 {move || match page.get() {
                     Page::Explore => view! { <ExplorePage/> }.into_any(),
                     Page::Settings => view! { <SettingsPage/> }.into_any(),
+                    Page::Slos => view! { <SlosPage/> }.into_any(),
                     other => view! { <NotBuiltPage page=other/> }.into_any(),
                 }}
             </main>

@@ -378,3 +378,43 @@ async fn bars_style_sorts_instant_rows_by_value() {
     assert_eq!(url_param("istyle"), None);
     el.remove();
 }
+
+fn slo_tile_text(el: &HtmlElement, id: &str, testid: &str) -> String {
+    query(el, &format!("[data-testid=slo-tile][data-slo={id}] [data-testid={testid}]")).and_then(|e| e.text_content()).unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn slo_page_shows_demo_tiles_with_status_and_budget() {
+    let el = mount_app("?page=slos&ds=demo");
+    assert!(wait_until(3_000, || count(&el, "[data-testid=slo-tile]") == 5).await, "one tile per demo SLO");
+    let done = || count(&el, "[data-testid=slo-tile][data-state=loading]") == 0;
+    assert!(wait_until(240_000, done).await, "tiles finished loading");
+    assert_eq!(count(&el, "[data-testid=slo-tile][data-state=error]"), 0, "{}", el.text_content().unwrap_or_default());
+    for tile in ["payments-availability", "checkout-success", "catalog-availability", "frontend-latency", "frontend-page-load"] {
+        let status = slo_tile_text(&el, tile, "slo-status");
+        assert!(["healthy", "warning", "critical", "breached"].contains(&status.as_str()), "{tile}: status {status:?}");
+        let remaining = query(&el, &format!("[data-testid=slo-tile][data-slo={tile}] [data-testid=slo-remaining]"))
+            .and_then(|e| e.get_attribute("data-value"))
+            .and_then(|v| v.parse::<f64>().ok());
+        assert!(remaining.is_some_and(f64::is_finite), "{tile}: numeric remaining budget");
+        assert!(!slo_tile_text(&el, tile, "slo-coverage").is_empty(), "{tile}: coverage");
+        assert!(slo_tile_text(&el, tile, "slo-derivation").contains("SLI and budget:"), "{tile}: derivation");
+    }
+    // The payments incident (~20 % errors for 20 minutes, 1 h 40 min to 2 h 40 min ago) burns the
+    // budget: the 6 h window's burn is far above 1×, and a tier would have fired in the last day.
+    let burn = slo_tile_text(&el, "payments-availability", "slo-burn");
+    let rate: f64 = burn.split('×').next().and_then(|b| b.trim().parse().ok()).unwrap_or(0.0);
+    assert!(rate > 6.0, "payments burns fast after the incident: {burn}");
+    let history = slo_tile_text(&el, "payments-availability", "slo-history");
+    assert!(history.contains("Would have fired"), "{history}");
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn slo_page_names_a_missing_source_instead_of_showing_tiles() {
+    let el = mount_app("?page=slos&ds=nowhere");
+    assert!(wait_until(2_000, || query(&el, "[data-testid=page-slos]").is_some()).await);
+    let text = el.text_content().unwrap_or_default();
+    assert!(text.contains("no data source called 'nowhere'"), "{text}");
+    el.remove();
+}

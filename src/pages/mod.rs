@@ -3,3 +3,4 @@
 pub mod explore;
 pub mod not_built;
 pub mod settings;
+pub mod slos;

@@ -10,6 +10,7 @@
 //!   O(1); data coverage per step.
 //! - [`budget`]: the SLI per OpenSLO budgeting method (Occurrences, Timeslices,
 //!   RatioTimeslices), budget consumed/remaining, burn rates, time to exhaustion, coverage.
+//! - [`catalog`]: the demo source's example SLOs as data (selectors, objective and window texts).
 //! - [`alerts`]: MWMBR tiers, presets (Google SRE workbook, Sloth 28 d, Pyrra, custom) with their
 //!   derivations, the "would have fired" timeline and status bands.
 //!
@@ -26,6 +27,7 @@
 
 pub mod alerts;
 pub mod budget;
+pub mod catalog;
 pub mod events;
 pub mod objective;
 pub mod window;

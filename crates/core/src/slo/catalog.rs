@@ -1,0 +1,210 @@
+//! The built-in example SLOs of the demo source, as data: what each one measures (selectors of
+//! the good/bad and total counters, or of the latency buckets), its objective and its window, as
+//! the texts a user would type. Parsing them is the caller's job ([`CatalogSlo::objective`],
+//! [`CatalogSlo::window`]); a test checks that every entry parses.
+//!
+//! The issue's seed SLOs are mapped onto the demo shop (services `frontend`, `checkout`,
+//! `payments`, `catalog`, `cart`; see [`crate::demo::data`]):
+//!
+//! | issue seed | demo SLO |
+//! |---|---|
+//! | user-service availability 99.9 % over 30 d | `catalog` availability 99.9 % over 30 d (the demo has no user service; catalog is the read path every visitor hits) |
+//! | latency 95 % under 200 ms | `frontend` latency 95 % ≤ 250 ms over 28 d (200 ms is not a bucket edge of the demo's histogram — 0.1 and 0.25 are —, so the nearest edge above keeps the SLI exact instead of interpolated) |
+//! | payment availability 99.95 % | `payments` availability 99.95 % over 30 d (bad = 5xx; 402 "payment declined" is a valid answer, not an error) |
+//! | checkout success 99.5 % over 7 d | `checkout` `/checkout` success 99.5 % over 7 d (bad = 5xx) |
+//! | page load 95 % under 2 s over 24 h | `frontend` requests 95 % ≤ 2.5 s over 24 h (the demo has server-side request latency only, no browser page-load timing; 2.5 s is the bucket edge nearest 2 s) |
+//!
+//! Every entry is an Occurrences (ratio of sums) SLO with a rolling window.
+//! [`demo_catalog`] returns them in a fixed order.
+
+use super::events::Counted;
+use super::objective::Objective;
+use super::window::SloWindow;
+use super::SloError;
+
+/// What an SLI counts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SliKind {
+    /// A ratio of `events` (good or bad per `counted`) to `total`, both counter selectors.
+    Ratio { counted: Counted, events: &'static str, total: &'static str },
+    /// A latency SLI from cumulative histogram buckets: `good` selects the bucket whose `le` is
+    /// `threshold_le` (seconds), `total` the `+Inf` bucket of the same series.
+    Latency { threshold_le: f64, good: &'static str, total: &'static str },
+}
+
+impl SliKind {
+    /// `ratio` or `latency`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            SliKind::Ratio { .. } => "ratio",
+            SliKind::Latency { .. } => "latency",
+        }
+    }
+
+    /// The two selectors: (good-or-bad events, total events).
+    pub fn selectors(&self) -> (&'static str, &'static str) {
+        match *self {
+            SliKind::Ratio { events, total, .. } => (events, total),
+            SliKind::Latency { good, total, .. } => (good, total),
+        }
+    }
+
+    /// Whether the first selector counts good or bad events.
+    pub fn counted(&self) -> Counted {
+        match *self {
+            SliKind::Ratio { counted, .. } => counted,
+            SliKind::Latency { .. } => Counted::Good,
+        }
+    }
+}
+
+/// One example SLO.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatalogSlo {
+    /// Stable identifier (`payments-availability`).
+    pub id: &'static str,
+    pub name: &'static str,
+    /// What it measures, in one sentence.
+    pub description: &'static str,
+    /// The issue's seed SLO this one stands for, and how it was mapped.
+    pub seed: &'static str,
+    pub sli: SliKind,
+    /// As typed: `99.95%`.
+    pub objective: &'static str,
+    /// A rolling window as a Prometheus duration: `30d`.
+    pub window: &'static str,
+}
+
+impl CatalogSlo {
+    /// The parsed objective.
+    pub fn objective(&self) -> Result<Objective, SloError> {
+        Objective::parse(self.objective)
+    }
+
+    /// The parsed (rolling) window.
+    pub fn window(&self) -> Result<SloWindow, SloError> {
+        SloWindow::parse_rolling(self.window)
+    }
+}
+
+/// The demo source's example SLOs, in display order.
+pub fn demo_catalog() -> Vec<CatalogSlo> {
+    vec![
+        CatalogSlo {
+            id: "payments-availability",
+            name: "Payments availability",
+            description: "Share of payments requests (charge and refund) answered without a 5xx server error.",
+            seed: "payment availability 99.95 %",
+            sli: SliKind::Ratio {
+                counted: Counted::Bad,
+                events: r#"http_requests_total{service="payments",status=~"5.."}"#,
+                total: r#"http_requests_total{service="payments"}"#,
+            },
+            objective: "99.95%",
+            window: "30d",
+        },
+        CatalogSlo {
+            id: "checkout-success",
+            name: "Checkout success",
+            description: "Share of POST /checkout requests answered without a 5xx server error.",
+            seed: "checkout success 99.5 % over 7 d",
+            sli: SliKind::Ratio {
+                counted: Counted::Bad,
+                events: r#"http_requests_total{service="checkout",route="/checkout",status=~"5.."}"#,
+                total: r#"http_requests_total{service="checkout",route="/checkout"}"#,
+            },
+            objective: "99.5%",
+            window: "7d",
+        },
+        CatalogSlo {
+            id: "catalog-availability",
+            name: "Catalog availability",
+            description: "Share of catalog requests answered without a 5xx server error.",
+            seed: "user-service availability 99.9 % over 30 d (the demo has no user service; catalog stands in)",
+            sli: SliKind::Ratio {
+                counted: Counted::Bad,
+                events: r#"http_requests_total{service="catalog",status=~"5.."}"#,
+                total: r#"http_requests_total{service="catalog"}"#,
+            },
+            objective: "99.9%",
+            window: "30d",
+        },
+        CatalogSlo {
+            id: "frontend-latency",
+            name: "Frontend latency",
+            description: "Share of frontend requests served within 250 ms (histogram bucket le=\"0.25\").",
+            seed: "latency 95 % under 200 ms (200 ms is not a bucket edge; 250 ms is the nearest edge above)",
+            sli: SliKind::Latency {
+                threshold_le: 0.25,
+                good: r#"http_request_duration_seconds_bucket{service="frontend",le="0.25"}"#,
+                total: r#"http_request_duration_seconds_bucket{service="frontend",le="+Inf"}"#,
+            },
+            objective: "95%",
+            window: "28d",
+        },
+        CatalogSlo {
+            id: "frontend-page-load",
+            name: "Frontend page load",
+            description: "Share of frontend requests served within 2.5 s (server-side time; the demo has no browser timings).",
+            seed: "page load 95 % under 2 s over 24 h (2.5 s is the bucket edge nearest 2 s)",
+            sli: SliKind::Latency {
+                threshold_le: 2.5,
+                good: r#"http_request_duration_seconds_bucket{service="frontend",le="2.5"}"#,
+                total: r#"http_request_duration_seconds_bucket{service="frontend",le="+Inf"}"#,
+            },
+            objective: "95%",
+            window: "24h",
+        },
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::data::LE_BOUNDS;
+
+    #[test]
+    fn every_catalog_objective_and_window_parses() {
+        for slo in demo_catalog() {
+            let o = slo.objective();
+            assert!(o.is_ok(), "{}: objective {:?}: {o:?}", slo.id, slo.objective);
+            let w = slo.window();
+            assert!(matches!(w, Ok(SloWindow::Rolling { .. })), "{}: window {:?}: {w:?}", slo.id, slo.window);
+        }
+    }
+
+    #[test]
+    fn catalog_ids_are_unique_and_windows_are_the_seeds() {
+        let cat = demo_catalog();
+        let mut ids: Vec<_> = cat.iter().map(|s| s.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), cat.len());
+        let payments = cat.iter().find(|s| s.id == "payments-availability").unwrap();
+        assert_eq!(payments.objective().unwrap().budget().to_decimal_string(18), "0.0005");
+        assert_eq!(payments.window().unwrap(), SloWindow::Rolling { duration_ms: 30 * 86_400_000 });
+    }
+
+    #[test]
+    fn latency_thresholds_are_bucket_edges_named_in_the_selector() {
+        for slo in demo_catalog() {
+            if let SliKind::Latency { threshold_le, good, total } = slo.sli {
+                assert!(LE_BOUNDS.contains(&threshold_le), "{}: {threshold_le} is not a demo bucket edge", slo.id);
+                assert!(good.contains(&format!("le=\"{threshold_le}\"")), "{}: {good}", slo.id);
+                assert!(total.contains("le=\"+Inf\""), "{}: {total}", slo.id);
+            }
+        }
+    }
+
+    #[test]
+    fn selectors_name_existing_demo_series() {
+        let catalog = crate::demo::series_catalog();
+        for slo in demo_catalog() {
+            let (events, total) = slo.sli.selectors();
+            for sel in [events, total] {
+                let metric = sel.split('{').next().unwrap_or_default();
+                assert!(catalog.iter().any(|l| l.get("__name__") == Some(metric)), "{}: {metric}", slo.id);
+            }
+        }
+    }
+}
