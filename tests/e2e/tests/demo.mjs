@@ -4,7 +4,7 @@ import {
   SEL, assert, open, waitPanel, legendTexts, assertChartDrawn, urlParams,
 } from '../lib/app.mjs';
 
-const UNBUILT = ['logs', 'traces', 'slos', 'dashboards', 'alerts'];
+const UNBUILT = ['logs', 'traces', 'dashboards', 'alerts'];
 
 export default [
   {
@@ -73,7 +73,7 @@ export default [
     },
   },
   {
-    name: 'unbuilt pages (logs, traces, slos, dashboards, alerts) say so',
+    name: 'unbuilt pages (logs, traces, dashboards, alerts) say so',
     async run({ page, baseUrl }) {
       for (const p of UNBUILT) {
         await open(page, baseUrl, { page: p });
@@ -89,6 +89,23 @@ export default [
       await page.click('[data-testid=nav-explore]');
       await waitPanel(page, 'data');
       assert(await page.locator(SEL.pageNotBuilt).count() === 0, 'page-not-built should be gone on Explore');
+    },
+  },
+  {
+    name: 'demo: the SLO page computes the example SLOs in the browser',
+    async run({ page, baseUrl }) {
+      await open(page, baseUrl, { page: 'slos' });
+      const tiles = page.locator('[data-testid=slo-tile]');
+      await page.waitForFunction(() => {
+        const t = [...document.querySelectorAll('[data-testid=slo-tile]')];
+        return t.length > 0 && t.every((x) => x.querySelector('[data-testid=slo-remaining]'));
+      }, null, { timeout: 20000 }).catch(async () => { throw new Error(`SLO tiles did not finish: ${await page.locator('main, body').first().innerText()}`); });
+      assert(await tiles.count() === 5, `five demo SLOs, got ${await tiles.count()}`);
+      const payments = tiles.filter({ hasText: 'Payments' });
+      const remaining = (await payments.locator('[data-testid=slo-remaining]').innerText()).trim();
+      assert(/^[-−]?[0-9.]+ ?%$/.test(remaining), `payments' remaining budget is a percentage: ${JSON.stringify(remaining)}`);
+      const derivation = await payments.locator('[data-testid=slo-derivation]').textContent();
+      assert(/exact|increase/i.test(derivation), `the tile says how it was computed: ${JSON.stringify(derivation.slice(0, 200))}`);
     },
   },
   {
