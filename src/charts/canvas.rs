@@ -1,5 +1,6 @@
-//! Canvas plumbing: sizing the backing store for HiDPI screens (plotters-canvas does not), and
-//! mapping a pointer position back to a time on the drawn x axis.
+//! Canvas plumbing: sizing the backing store for HiDPI screens (plotters-canvas does not),
+//! watching the canvas' CSS size so charts redraw when it changes, and mapping a pointer position
+//! back to a time on the drawn x axis.
 
 use web_sys::HtmlCanvasElement;
 
@@ -49,4 +50,31 @@ pub fn fit_to_css_size(canvas: &HtmlCanvasElement, dpr: f64) -> (u32, u32) {
         canvas.set_height(h);
     }
     (w, h)
+}
+
+/// Bumps `tick` whenever the canvas' CSS size changes (a `ResizeObserver`, disconnected when the
+/// owning component is cleaned up), so a drawing effect tracking `tick` redraws at the new size.
+pub fn observe_resize(canvas_ref: leptos::prelude::NodeRef<leptos::html::Canvas>, tick: leptos::prelude::RwSignal<u32>) {
+    use leptos::prelude::*;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let observer = StoredValue::new_local(None::<(web_sys::ResizeObserver, Closure<dyn FnMut(js_sys::Array)>)>);
+    Effect::new(move |_| {
+        let Some(canvas) = canvas_ref.get() else { return };
+        if observer.with_value(|o| o.is_some()) {
+            return;
+        }
+        let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |_entries: js_sys::Array| tick.update(|t| *t += 1));
+        if let Ok(obs) = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) {
+            obs.observe(&canvas);
+            observer.set_value(Some((obs, callback)));
+        }
+    });
+    on_cleanup(move || {
+        observer.with_value(|o| {
+            if let Some((obs, _)) = o {
+                obs.disconnect();
+            }
+        })
+    });
 }

@@ -5,8 +5,6 @@
 //! a PNG download of the canvas; and a text summary for screen readers.
 
 use leptos::ev;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::prelude::IntoDrawingArea;
@@ -23,7 +21,7 @@ use std::sync::Arc;
 
 use super::legend::Legend;
 use super::panel::PanelData;
-use crate::charts::canvas::{fit_to_css_size, PlotGeometry};
+use crate::charts::canvas::{fit_to_css_size, observe_resize, PlotGeometry};
 use crate::charts::palette::{self, css, series_color};
 use crate::charts::timeseries::{draw, prepare, prepare_bands, ChartSpec, MAX_BANDS};
 use crate::state::{browser, theme, use_app_state};
@@ -75,25 +73,7 @@ pub fn TimeSeriesChart(
 
     // Redraw whenever the canvas' CSS size changes (window resize, a legend or scrollbar
     // appearing): the backing store must follow it or pointer positions map to the wrong times.
-    let observer = StoredValue::new_local(None::<(web_sys::ResizeObserver, Closure<dyn FnMut(js_sys::Array)>)>);
-    Effect::new(move |_| {
-        let Some(canvas) = canvas_ref.get() else { return };
-        if observer.with_value(|o| o.is_some()) {
-            return;
-        }
-        let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |_entries: js_sys::Array| resize_tick.update(|t| *t += 1));
-        if let Ok(obs) = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) {
-            obs.observe(&canvas);
-            observer.set_value(Some((obs, callback)));
-        }
-    });
-    on_cleanup(move || {
-        observer.with_value(|o| {
-            if let Some((obs, _)) = o {
-                obs.disconnect();
-            }
-        })
-    });
+    observe_resize(canvas_ref, resize_tick);
 
     let draw_series = series.clone();
     Effect::new(move |_| {

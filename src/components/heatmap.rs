@@ -20,11 +20,10 @@ use sightline_core::stats::heatmap::{bucket_groups, heatmap, GroupChoice, Heatma
 use sightline_core::units::{format_with_unit, guess_from_metric_name, Unit};
 use sightline_core::viewstate::TimeZoneChoice;
 use std::sync::Arc;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use super::panel::PanelData;
-use crate::charts::canvas::{fit_to_css_size, PlotGeometry};
+use crate::charts::canvas::{fit_to_css_size, observe_resize, PlotGeometry};
 use crate::charts::heatmap::{band_css, bucket_at, bucket_range_label, draw, ColorScale, HeatmapSpec};
 use crate::charts::palette;
 use crate::charts::short::format_short;
@@ -82,25 +81,7 @@ pub fn HeatmapChart(
     let resolved = data.resolved;
     let tz = data.tz;
 
-    let observer = StoredValue::new_local(None::<(web_sys::ResizeObserver, Closure<dyn FnMut(js_sys::Array)>)>);
-    Effect::new(move |_| {
-        let Some(canvas) = canvas_ref.get() else { return };
-        if observer.with_value(|o| o.is_some()) {
-            return;
-        }
-        let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |_entries: js_sys::Array| resize_tick.update(|t| *t += 1));
-        if let Ok(obs) = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) {
-            obs.observe(&canvas);
-            observer.set_value(Some((obs, callback)));
-        }
-    });
-    on_cleanup(move || {
-        observer.with_value(|o| {
-            if let Some((obs, _)) = o {
-                obs.disconnect();
-            }
-        })
-    });
+    observe_resize(canvas_ref, resize_tick);
 
     Effect::new(move |_| {
         resize_tick.track();

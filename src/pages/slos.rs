@@ -18,6 +18,7 @@
 use chrono::{TimeZone, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use sightline_core::format::group_thousands;
 use sightline_core::datasource::{DataSource, SourceKind};
 use sightline_core::demo::SCRAPE_INTERVAL_MS;
 use sightline_core::counters::EvalGrid;
@@ -321,19 +322,6 @@ fn utc(ms: i64) -> String {
     Utc.timestamp_millis_opt(ms).single().map_or_else(|| ms.to_string(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
 }
 
-/// `1,234,567`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// The SLI as a percentage; never rounds a value below 1 up to `100.000%`.
 fn sli_text(sli: f64) -> String {
     let text = pct(sli, 3);
@@ -397,7 +385,7 @@ async fn compute_tile(source: &DataSource, slo: &CatalogSlo, now_ms: i64, progre
     let grid = EvalGrid { start_ms: grid_end - span + GRID_STEP_MS, end_ms: grid_end, step_ms: GRID_STEP_MS };
     let fetch_start = grid.start_ms - GRID_STEP_MS;
     let samples = (n_ev + n_tot).saturating_mul(per_series(span));
-    progress(format!("Fetching ~{} raw samples over {}…", thousands(samples), format_prom_duration(span as u64)));
+    progress(format!("Fetching ~{} raw samples over {}…", group_thousands(samples), format_prom_duration(span as u64)));
     let (ev_series, mut warnings, ev_req) = raw(source, ev_sel, fetch_start, grid_end).await?;
     let (tot_series, tot_warnings, tot_req) = raw(source, tot_sel, fetch_start, grid_end).await?;
     warnings.extend(tot_warnings);
@@ -423,7 +411,7 @@ async fn compute_tile(source: &DataSource, slo: &CatalogSlo, now_ms: i64, progre
     let mode_raw = format!(
         "{} series, {} raw samples at 15 s in {} range-selector queries over ({}, {}]",
         n_ev + n_tot,
-        thousands(ev_series.iter().chain(&tot_series).map(|s| s.t_ms.len() as u64).sum::<u64>()),
+        group_thousands(ev_series.iter().chain(&tot_series).map(|s| s.t_ms.len() as u64).sum::<u64>()),
         ev_req + tot_req,
         utc(fetch_start),
         utc(grid_end)
@@ -462,8 +450,8 @@ async fn compute_tile(source: &DataSource, slo: &CatalogSlo, now_ms: i64, progre
             "SLI and budget: {} — the sum of {days} daily values of {ev_query} (and the same for the valid events) from one query_range at 1 d steps ending {}, because the raw samples of the whole {win} window (~{}) exceed this page's {}-sample budget per SLO. Alert tiers and burn rates: {} ({mode_raw}).",
             CountMode::Prometheus.label(),
             utc(grid_end),
-            thousands(full_samples),
-            thousands(TILE_SAMPLE_BUDGET),
+            group_thousands(full_samples),
+            group_thousands(TILE_SAMPLE_BUDGET),
             CountMode::Exact.label(),
         );
         (counts, coverage, mode)

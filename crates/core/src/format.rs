@@ -76,3 +76,16 @@ where
 fn at<Tz: TimeZone>(t_ms: i64, tz: &Tz) -> Option<DateTime<Tz>> {
     tz.timestamp_millis_opt(t_ms).single()
 }
+
+/// A count with thousands separators: `11000` → `11,000`.
+pub fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -17,6 +17,7 @@
 //! Invalid input (a non-positive scrape interval, an empty or inverted range) gives no chunk and
 //! an exact plan with nothing to fetch, never a panic.
 
+use crate::format::group_thousands;
 use crate::formats::prometheus::PromRequest;
 use crate::time::step::{choose_step_ms, MAX_POINTS_PER_SERIES};
 
@@ -315,19 +316,6 @@ fn compact_count(n: u64) -> String {
     };
     let s = if v < 10.0 { format!("{v:.1}") } else { format!("{v:.0}") };
     format!("{}{unit}", s.trim_end_matches(".0"))
-}
-
-/// `11000` → `11,000`.
-fn group_thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]
