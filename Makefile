@@ -12,7 +12,7 @@ export CHROMEDRIVER := /usr/bin/chromedriver
 PUBLIC_URL ?= /
 E2E_PUBLIC_URL := /tools/sightline/
 
-.PHONY: serve test dist test-core test-wasm test-e2e install-build install-test fetch clippy
+.PHONY: serve test dist test-core test-wasm test-e2e install-build install-test fetch clippy bench
 
 install-build:
 	@scripts/install.sh build
@@ -45,3 +45,6 @@ test-e2e: install-test fetch
 clippy:
 	cargo clippy --locked -p sightline-core --all-targets -- -D warnings
 	cargo clippy --locked -p sightline --all-targets --target wasm32-unknown-unknown -- -D warnings
+
+bench: install-build fetch
+	@scripts/bench.sh

@@ -334,3 +334,68 @@ proptest! {
         prop_assert!(line.len() <= 2 * t.len().min(v.len()));
     }
 }
+
+/// Regular-step series (the bulk path): dense columns on a grid, with ties, spikes, the odd
+/// non-finite value, a shifted or missing timestamp and windows that do not start on the grid.
+fn regular_strategy() -> impl Strategy<Value = (Vec<i64>, Vec<f64>, i64, i64, u32, Option<i64>)> {
+    (
+        200usize..3000,
+        1i64..50,
+        -500i64..500,
+        prop::collection::vec(prop_oneof![8 => -3.0f64..3.0, 2 => Just(1.0), 1 => Just(f64::NAN), 1 => Just(-0.0)], 64),
+        prop::collection::vec((0usize..3000, 0u8..3), 0..3),
+        (1u32..40, -100i64..100, 0i64..200, prop::option::of(0i64..3)),
+    )
+        .prop_map(|(n, step, start, pattern, edits, (w, t0_off, t1_off, gap_mul))| {
+            let mut t: Vec<i64> = (0..n as i64).map(|i| start + i * step).collect();
+            let mut v: Vec<f64> = (0..n).map(|i| pattern[(i * 7 + i / 13) % pattern.len()] + (i % 5) as f64).collect();
+            // Mostly finite: keep NaN only where the pattern put it one time in eight.
+            for (i, x) in v.iter_mut().enumerate() {
+                if x.is_nan() && i % 8 != 0 {
+                    *x = 0.5;
+                }
+            }
+            for (at, kind) in edits {
+                let at = at % n;
+                match kind {
+                    0 => t[at] += 1,
+                    1 => v[at] = f64::INFINITY,
+                    _ => {
+                        t.remove(at);
+                        v.remove(at);
+                    }
+                }
+            }
+            let t0 = start + t0_off;
+            let t1 = start + n as i64 * step + t1_off;
+            (t, v, t0, t1, w, gap_mul.map(|g| g * step))
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn regular_step_series_equal_the_reference_m4((t, v, t0, t1, w, gap) in regular_strategy()) {
+        let got = m4(&t, &v, t0, t1, w, gap);
+        let (rt, rv) = reference(&t, &v, t0, t1, w, gap);
+        prop_assert_eq!(&got.t_ms, &rt);
+        prop_assert!(same_values(&got.values, &rv), "{:?} != {:?}", got.values, rv);
+    }
+}
+
+#[test]
+fn regular_columns_keep_the_first_of_equal_extremes_even_across_signed_zeros() {
+    let t: Vec<i64> = (0..2000).map(|i| i * 10).collect();
+    let mut v = vec![5.0; 2000];
+    v[10] = 0.0;
+    v[900] = -0.0;
+    v[1500] = -0.0;
+    v[20] = 9.0;
+    v[1999 - 3] = 9.0;
+    let line = m4(&t, &v, 0, 20_000, 1, None);
+    let (rt, rv) = reference(&t, &v, 0, 20_000, 1, None);
+    assert_eq!(line.t_ms, rt);
+    assert!(same_values(&line.values, &rv));
+    assert_eq!(line.t_ms, vec![0, 100, 200, 19_990], "first, the first zero (+0 at index 10), the first 9, last");
+}

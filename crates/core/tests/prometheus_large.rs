@@ -180,35 +180,3 @@ fn decoding_a_large_body_peaks_below_twice_its_size() {
     );
     assert!(ratio <= 2.0, "peak {peak} B for a {} B body", body.len());
 }
-
-#[test]
-#[ignore = "informative benchmark; run in release mode with --ignored --nocapture"]
-fn decode_throughput_of_a_50_mb_body() {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let body = generate(200, 9_000, 11, false).body.into_bytes();
-    let mut best = f64::INFINITY;
-    for _ in 0..5 {
-        let start = std::time::Instant::now();
-        let resp = decode_response(200, &body).unwrap();
-        best = best.min(start.elapsed().as_secs_f64());
-        drop(resp);
-    }
-    let mb = body.len() as f64 / 1e6;
-    eprintln!("decoded {mb:.1} MB in {:.1} ms: {:.0} MB/s (best of 5)", best * 1e3, mb / best);
-}
-
-/// What serde_json needs just to walk the same body (numbers skipped, not converted): the floor
-/// for any decoder built on it.
-#[test]
-#[ignore = "informative benchmark; run in release mode with --ignored --nocapture"]
-fn skipping_the_same_body_with_serde_json_for_comparison() {
-    let body = generate(200, 9_000, 11, false).body.into_bytes();
-    let mut best = f64::INFINITY;
-    for _ in 0..5 {
-        let start = std::time::Instant::now();
-        let _: serde::de::IgnoredAny = serde_json::from_slice(&body).unwrap();
-        best = best.min(start.elapsed().as_secs_f64());
-    }
-    let mb = body.len() as f64 / 1e6;
-    eprintln!("serde_json IgnoredAny walked {mb:.1} MB in {:.1} ms: {:.0} MB/s", best * 1e3, mb / best);
-}

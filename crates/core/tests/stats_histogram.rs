@@ -83,3 +83,101 @@ proptest! {
         }
     }
 }
+
+/// Prometheus 3.x `bucketQuantile` ported line by line (sort, coalesce,
+/// `ensureMonotonicAndIgnoreSmallDeltas` with `almost.Equal`, `sort.Search`, interpolation).
+fn go_bucket_quantile(q: f64, input: &[(f64, f64)]) -> f64 {
+    if q.is_nan() {
+        return f64::NAN;
+    }
+    if q < 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    if q > 1.0 {
+        return f64::INFINITY;
+    }
+    let mut b = input.to_vec();
+    b.sort_by(|x, y| x.0.partial_cmp(&y.0).unwrap_or(std::cmp::Ordering::Equal));
+    if b.last().map(|x| x.0) != Some(f64::INFINITY) {
+        return f64::NAN;
+    }
+    let mut m: Vec<(f64, f64)> = Vec::new();
+    for x in b {
+        match m.last_mut() {
+            Some(l) if l.0 == x.0 => l.1 += x.1,
+            _ => m.push(x),
+        }
+    }
+    let almost = |a: f64, b: f64| {
+        if (a.is_nan() && b.is_nan()) || a == b {
+            return true;
+        }
+        let (s, d) = (a.abs() + b.abs(), (a - b).abs());
+        if a == 0.0 || b == 0.0 || s < f64::MIN_POSITIVE {
+            return d < 1e-12 * f64::MIN_POSITIVE;
+        }
+        d / s.min(f64::MAX) < 1e-12
+    };
+    let mut prev = m[0].1;
+    for x in m.iter_mut().skip(1) {
+        let curr = x.1;
+        if curr == prev {
+            continue;
+        }
+        if almost(prev, curr) || curr < prev {
+            x.1 = prev;
+            continue;
+        }
+        prev = curr;
+    }
+    let n = m.len();
+    if n < 2 || m[n - 1].1 == 0.0 {
+        return f64::NAN;
+    }
+    let mut rank = q * m[n - 1].1;
+    let (mut i, mut j) = (0, n - 1);
+    while i < j {
+        let h = (i + j) / 2;
+        // Go: `!(count >= rank)`, true when either is NaN.
+        if m[h].1 < rank || m[h].1.is_nan() || rank.is_nan() {
+            i = h + 1;
+        } else {
+            j = h;
+        }
+    }
+    if i == n - 1 {
+        return m[n - 2].0;
+    }
+    if i == 0 && m[0].0 <= 0.0 {
+        return m[0].0;
+    }
+    let (mut start, mut count) = (0.0, m[i].1);
+    if i > 0 {
+        start = m[i - 1].0;
+        count -= m[i - 1].1;
+        rank -= m[i - 1].1;
+    }
+    start + (m[i].0 - start) * (rank / count)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    #[test]
+    fn both_forms_equal_the_go_code_bit_for_bit(
+        bounds in prop::collection::vec(bound(), 1..8),
+        counts in prop::collection::vec(count(), 8..64),
+        q in prop_oneof![0.0f64..=1.0, Just(0.0), Just(1.0), Just(0.5)],
+    ) {
+        let width = bounds.len();
+        let steps = counts.len() / width;
+        let mut out = vec![0.0; steps];
+        BucketLayout::new(&bounds).quantiles(q, &counts, &mut out);
+        for (s, &got) in out.iter().enumerate() {
+            let pairs: Vec<(f64, f64)> = bounds.iter().copied().zip(counts.iter().skip(s * width).copied()).collect();
+            let want = go_bucket_quantile(q, &pairs);
+            prop_assert!(same(got, want), "columnar step {s}: {got} != Go {want} for {pairs:?}");
+            prop_assert!(same(bucket_quantile(q, &mut pairs.clone()), want), "one-call step {s} for {pairs:?}");
+        }
+    }
+}

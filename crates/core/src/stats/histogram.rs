@@ -95,23 +95,31 @@ fn go_search(n: usize, f: impl Fn(usize) -> bool) -> usize {
     i
 }
 
-/// True when Prometheus' repair pass leaves `counts` as they are: every count equals the previous
-/// one or exceeds it by at least `MIN_POSITIVE` and by clearly more than the small-delta tolerance
-/// relative to `|a| + |b|` (so `almost.Equal` is false in both of its branches). NaN is never
-/// clean. Branch-free, so a clean step costs a few instructions per bucket; anything else takes
-/// the exact pass.
+/// One pass over a step's counts: whether Prometheus' repair pass surely leaves them as they are,
+/// and how many counts before the last are below `rank` (for non-decreasing counts, the index of
+/// the first count ≥ rank). "Surely": the counts never decrease, the first is ≥ 0, the last is a
+/// normal finite number (or all are equal), and every rise is at least `8e-12 · last` — so each
+/// relative delta `|a−b| / (|a|+|b|)` is ≥ 4e-12 and each rise ≥ `MIN_POSITIVE`, and
+/// `almost.Equal` is false in both of its branches. NaN is never clean. Branch-free and cheap per
+/// bucket; anything else takes the exact pass, so this only decides speed, never the result.
 #[inline(always)]
-fn is_clean(counts: &[f64]) -> bool {
+fn clean_and_below(counts: &[f64], rank: f64) -> (bool, usize) {
     let (Some(head), Some(tail)) = (counts.get(..counts.len().saturating_sub(1)), counts.get(1..)) else {
-        return true;
+        return (true, 0);
     };
-    let mut clean = true;
+    let first = counts.first().copied().unwrap_or(0.0);
+    let last = counts.last().copied().unwrap_or(0.0);
+    let threshold = 8.0 * SMALL_DELTA_TOLERANCE * last;
+    let (mut rising, mut tiny, mut below) = (true, false, 0usize);
     for (&prev, &curr) in head.iter().zip(tail) {
         let diff = curr - prev;
-        let rises = (diff >= f64::MIN_POSITIVE) & (diff >= 4.0 * SMALL_DELTA_TOLERANCE * (curr.abs() + prev.abs()));
-        clean &= (curr == prev) | rises;
+        rising &= diff >= 0.0;
+        tiny |= (diff > 0.0) & (diff < threshold);
+        below += usize::from(prev < rank);
     }
-    clean
+    let normal_total = (1e-290..f64::INFINITY).contains(&last);
+    let clean = rising & !tiny & (first >= 0.0) & (normal_total | (last == first));
+    (clean, below)
 }
 
 /// Prometheus' repair pass (`ensureMonotonicAndIgnoreSmallDeltas`), in place.
@@ -141,26 +149,26 @@ fn sorted_quantile(q: f64, bounds: &[f64], counts: &[f64], scratch: &mut [f64]) 
     if n < 2 {
         return f64::NAN;
     }
-    let clean = is_clean(counts);
-    let counts: &[f64] = if clean {
-        counts
+    // The common case first: nothing to repair, then the rank's bucket is a count.
+    let observations = counts.get(n - 1).copied().unwrap_or(0.0);
+    let mut rank = q * observations;
+    let (clean, below) = clean_and_below(counts, rank);
+    let (counts, b): (&[f64], usize) = if clean && !rank.is_nan() {
+        if observations == 0.0 {
+            return f64::NAN;
+        }
+        (counts, below)
     } else {
         let Some(fixed) = scratch.get_mut(..n) else { return f64::NAN };
         fixed.copy_from_slice(counts);
         repair(fixed);
-        fixed
-    };
-    let observations = counts.get(n - 1).copied().unwrap_or(0.0);
-    if observations == 0.0 {
-        return f64::NAN;
-    }
-    let mut rank = q * observations;
-    let head = counts.get(..n - 1).unwrap_or(&[]);
-    let b = if clean && !rank.is_nan() {
-        // Non-decreasing counts without NaN: the first count ≥ rank is after every count < rank.
-        head.iter().map(|&c| usize::from(c < rank)).sum()
-    } else {
-        go_search(n - 1, |i| head.get(i).is_some_and(|&c| c >= rank))
+        let observations = fixed.get(n - 1).copied().unwrap_or(0.0);
+        if observations == 0.0 {
+            return f64::NAN;
+        }
+        rank = q * observations;
+        let b = go_search(n - 1, |i| fixed.get(i).is_some_and(|&c| c >= rank));
+        (fixed, b)
     };
     if b == n - 1 {
         return bounds.get(n - 2).copied().unwrap_or(f64::NAN);
@@ -260,7 +268,8 @@ impl BucketLayout {
                 for (step, o) in steps {
                     let mut from = 0;
                     for (s, &end) in merged.iter_mut().zip(ends) {
-                        let mut group = sources.get(from..end).unwrap_or(&[]).iter().map(|&i| step.get(i).copied().unwrap_or(0.0));
+                        let mut group =
+                            sources.get(from..end).unwrap_or(&[]).iter().map(|&i| step.get(i).copied().unwrap_or(0.0));
                         *s = group.next().unwrap_or(0.0);
                         group.for_each(|c| *s += c);
                         from = end;
@@ -312,7 +321,7 @@ mod tests {
     fn small_deltas_are_ignored_in_either_direction_and_decreases_are_flattened() {
         // 100 then 100 + 1e-11 (relative 5e-14: ignored), then 90 (decrease → 100), then 200.
         let mut counts = vec![100.0, 100.0 + 1e-11, 90.0, 200.0];
-        assert!(!is_clean(&counts));
+        assert!(!clean_and_below(&counts, 0.0).0);
         let bounds = [1.0, 2.0, 3.0, f64::INFINITY];
         let got = sorted_quantile(0.5, &bounds, &counts, &mut [0.0; 4]);
         repair(&mut counts);
@@ -332,14 +341,19 @@ mod tests {
             vec![-1.0, 2.0],
             vec![-1e12 - 1.0, -1e12],
             vec![f64::NEG_INFINITY, 1.0, f64::INFINITY],
+            vec![1.0, 1.0 + 1e-11, 5.0],
+            vec![0.0, 1e-300, 1e-299],
+            vec![2.0, f64::NAN, 3.0],
         ] {
             let mut fixed = counts.clone();
             repair(&mut fixed);
             let untouched = fixed.iter().zip(&counts).all(|(a, b)| a.to_bits() == b.to_bits());
-            assert!(!is_clean(&counts) || untouched, "{counts:?} called clean but repaired to {fixed:?}");
+            assert!(!clean_and_below(&counts, 0.0).0 || untouched, "{counts:?} called clean but repaired to {fixed:?}");
         }
-        assert!(is_clean(&[0.0, 0.0, 5.0, 5.0, 9.0, f64::INFINITY]));
-        assert!(!is_clean(&[1e12, 1e12 + 1.0]), "a small delta needs the exact pass");
+        assert!(clean_and_below(&[0.0, 0.0, 5.0, 5.0, 9.0, 12.0], 0.0).0);
+        assert!(clean_and_below(&[0.0, 0.0, 0.0], 0.0).0, "no observations: nothing to repair");
+        assert!(!clean_and_below(&[1e12, 1e12 + 1.0], 0.0).0, "a small delta needs the exact pass");
+        assert_eq!(clean_and_below(&[1.0, 2.0, 3.0, 4.0], 2.5), (true, 2), "counts before the last below the rank");
     }
 
     #[test]

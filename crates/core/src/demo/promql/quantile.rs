@@ -3,7 +3,7 @@
 //! Contract:
 //! - The bucket math is [`crate::stats::histogram::bucket_quantile`] (Prometheus'
 //!   `bucketQuantile`, re-exported here for the demo's callers).
-//! - [`histogram_quantile`] groups the input series by their labels minus `__name__` and `le`
+//! - `histogram_quantile` groups the input series by their labels minus `__name__` and `le`
 //!   (which is also the output label set); series whose `le` is missing or not a number are
 //!   ignored. A group has a point at a step when any of its buckets has one.
 //! - Cost: O(b log b) per group and step for b buckets.

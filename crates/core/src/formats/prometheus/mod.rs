@@ -21,6 +21,7 @@
 pub mod decode;
 pub mod error;
 pub mod exemplars;
+mod fast;
 pub mod native_histogram;
 pub mod request;
 

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# `make bench`: builds the benchmark kernels natively and for wasm32, runs the native half
+# (crates/bench, bench-native) and the browser half (bench/run.mjs: headless Chromium), and prints
+# one table per workload; results in target/bench/results.{json,md}.
+# Extra arguments go to both runners: --scale 0.1 (smaller inputs), --runs N, --warmup N,
+# --only ID (one of PCT-10M, M4-10M, HQ-PROM, JSON-PROM). BENCH_WASM_OPT=1 runs wasm-opt -O3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+step() { printf '[bench] %s\n' "$*"; }
+
+[ -x /usr/bin/chromium ] || { step "chromium missing: scripts/install.sh test"; scripts/install.sh test; }
+
+# The workspace's release profile is tuned for the app's size (opt-level "z"); the benchmark
+# measures the kernels at opt-level 3 (same LTO, codegen-units and panic settings).
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=3 CARGO_TERM_COLOR=never
+export RUSTC_VERSION="$(rustc --version)"
+native_args=() page_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --scale|--runs|--warmup|--only) native_args+=("$1" "$2"); page_args+=("$1" "$2"); shift 2 ;;
+    --slow-runs) page_args+=("$1" "$2"); shift 2 ;;
+    *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+
+step "build (native and wasm32, release, opt-level 3)"
+cargo build --locked -q --release -p sightline-bench --bin bench-native
+cargo build --locked -q --release --target wasm32-unknown-unknown -p sightline-bench-wasm
+mkdir -p target/bench
+rm -rf target/bench/pkg
+wasm-bindgen --target web --out-dir target/bench/pkg target/wasm32-unknown-unknown/release/sightline_bench_wasm.wasm
+if [ "${BENCH_WASM_OPT:-0}" = 1 ]; then
+  wasm-opt -O3 target/bench/pkg/sightline_bench_wasm_bg.wasm -o target/bench/pkg/sightline_bench_wasm_bg.wasm
+fi
+
+step "native runs"
+target/release/bench-native --out target/bench/native.json "${native_args[@]}"
+step "browser runs (headless Chromium)"
+node bench/run.mjs --native target/bench/native.json --pkg target/bench/pkg --out target/bench "${page_args[@]}"
+step "wall time $(( $(date +%s) - start )) s"
