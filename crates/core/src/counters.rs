@@ -189,6 +189,8 @@ fn extrapolated_rate(
 
 /// Prometheus 3's `extrapolatedRate` for floats with `isCounter = true`, over samples `[lo, hi)`
 /// whose reset positions (each `> lo` and `< hi`, ascending) are `resets`.
+// The window, its reset positions and the evaluation point are separate inputs in Prometheus too;
+// bundling them into a struct for one private call site would only move the list.
 #[allow(clippy::too_many_arguments)]
 fn extrapolate(
     t_ms: &[i64],
@@ -209,31 +211,50 @@ fn extrapolate(
     for &i in resets {
         result += values.get(i.checked_sub(1)?).copied()?;
     }
-    let range_start = eval_ms.saturating_sub(window_ms);
-    // As in Go: int64 differences, then float64 seconds.
-    let mut to_start = first_t.saturating_sub(range_start) as f64 / 1000.0;
-    let mut to_end = eval_ms.saturating_sub(last_t) as f64 / 1000.0;
-    let sampled = (last_t.saturating_sub(first_t)) as f64 / 1000.0;
-    let avg = sampled / (hi - lo - 1) as f64;
-    let threshold = avg * 1.1;
-    if to_start >= threshold {
-        to_start = avg / 2.0;
-    }
-    let mut to_zero = to_start;
-    if result > 0.0 && first_v >= 0.0 {
-        to_zero = sampled * (first_v / result);
-    }
-    if to_zero < to_start {
-        to_start = to_zero;
-    }
-    if to_end >= threshold {
-        to_end = avg / 2.0;
-    }
-    let mut factor = (sampled + to_start + to_end) / sampled;
+    let mut factor = extrapolation_factor(result, (first_t, first_v), last_t, hi - lo, (eval_ms.saturating_sub(window_ms), eval_ms), true);
     if is_rate {
         factor /= window_ms as f64 / 1000.0;
     }
     Some(result * factor)
+}
+
+/// The extrapolation factor of Prometheus' `extrapolatedRate` (multiply the observed change
+/// `result` by it, after dividing by the range in seconds for a rate — Prometheus' order, so
+/// results match bit for bit): the `samples` samples from `(first_t, first_v)` to `last_t` are
+/// extended to the range edges `(range_start, range_end)` (ms) — by at most half an average
+/// interval when a sample is farther than 1.1 intervals from an edge, and, for counters, never
+/// below the counter's zero point. Shared by the client-side rates and the demo's PromQL
+/// evaluator. Needs `samples ≥ 2`.
+pub(crate) fn extrapolation_factor(
+    result: f64,
+    (first_t, first_v): (i64, f64),
+    last_t: i64,
+    samples: usize,
+    (range_start, range_end): (i64, i64),
+    is_counter: bool,
+) -> f64 {
+    // As in Go: int64 differences, then float64 seconds.
+    let mut to_start = first_t.saturating_sub(range_start) as f64 / 1000.0;
+    let mut to_end = range_end.saturating_sub(last_t) as f64 / 1000.0;
+    let sampled = last_t.saturating_sub(first_t) as f64 / 1000.0;
+    let avg = sampled / samples.saturating_sub(1).max(1) as f64;
+    let threshold = avg * 1.1;
+    if to_start >= threshold {
+        to_start = avg / 2.0;
+    }
+    if is_counter {
+        let mut to_zero = to_start;
+        if result > 0.0 && first_v >= 0.0 {
+            to_zero = sampled * (first_v / result);
+        }
+        if to_zero < to_start {
+            to_start = to_zero;
+        }
+    }
+    if to_end >= threshold {
+        to_end = avg / 2.0;
+    }
+    (sampled + to_start + to_end) / sampled
 }
 
 #[cfg(test)]

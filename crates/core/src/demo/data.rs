@@ -623,6 +623,8 @@ impl DemoSource {
 
     /// Appends the samples of scrapes `k_a..=k_b` of the endpoint's series in `wants` (position in
     /// `out`, kind); increments are summed from the clock's first scrape (the day's start).
+    // The generator state, the scrape range and the output slots are all needed per call; a
+    // parameter struct for this one private hot loop would only rename them.
     #[allow(clippy::too_many_arguments)]
     fn fill_endpoint(
         &self,

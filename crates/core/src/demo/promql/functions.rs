@@ -16,6 +16,8 @@
 //!   Counter-reset corrections use a precomputed list of reset positions, so `rate(x[30d])` is
 //!   O(log n) per step.
 
+use crate::counters::extrapolation_factor;
+
 /// Largest `_over_time` window (in samples) reduced sample by sample.
 pub const DIRECT_WINDOW_MAX: usize = 512;
 /// Block size of the block-wise reduction.
@@ -133,6 +135,7 @@ pub fn over_steps(f: RangeFn, ts: &[i64], vs: &[f64], eval_ts: &[i64], range_ms:
 /// `extrapolatedRate` for floats. `wt`/`wv` are the window's samples, which are
 /// `all[lo..hi]`; `resets` lists every `i` with `all[i] < all[i − 1]`. `rate_secs` is the range
 /// in seconds for `rate` (`None` for `increase`/`delta`).
+// Mirrors the inputs of Prometheus' extrapolatedRate (window, resets, range, kind); one private call site.
 #[allow(clippy::too_many_arguments)]
 fn extrapolated_rate(
     wt: &[i64],
@@ -161,27 +164,7 @@ fn extrapolated_rate(
             }
         }
     }
-    let mut to_start = first_t.saturating_sub(range_start) as f64 / 1000.0;
-    let mut to_end = range_end.saturating_sub(last_t) as f64 / 1000.0;
-    let sampled = last_t.saturating_sub(first_t) as f64 / 1000.0;
-    let avg_interval = sampled / (wv.len() - 1) as f64;
-    let threshold = avg_interval * 1.1;
-    if to_start >= threshold {
-        to_start = avg_interval / 2.0;
-    }
-    if is_counter {
-        let mut to_zero = to_start;
-        if result > 0.0 && first_v >= 0.0 {
-            to_zero = sampled * (first_v / result);
-        }
-        if to_zero < to_start {
-            to_start = to_zero;
-        }
-    }
-    if to_end >= threshold {
-        to_end = avg_interval / 2.0;
-    }
-    let mut factor = (sampled + to_start + to_end) / sampled;
+    let mut factor = extrapolation_factor(result, (first_t, first_v), last_t, wv.len(), (range_start, range_end), is_counter);
     if let Some(secs) = rate_secs {
         factor /= secs;
     }
@@ -372,7 +355,7 @@ impl Blocks {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+use super::*;
 
     #[test]
     fn block_reduction_matches_direct_on_integers() {
