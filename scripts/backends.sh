@@ -137,6 +137,8 @@ do_start() {
   port_free "$VM_PORT" || die "port $VM_PORT already answers (another VictoriaMetrics left running?). Stop it, or set VM_PORT."
 
   local t0=$SECONDS
+  STARTED=1
+  launch_native  # first, so it has scraped a while by the time the others are ready
   rm -rf "$STATE/prom-data" "$STATE/vm-data"
   python3 "$HERE/gen_testdata.py" "$STATE" 2> "$STATE/gen_testdata.log" \
     || die "gen_testdata.py failed: $(cat "$STATE/gen_testdata.log")"
@@ -192,16 +194,16 @@ $(tail -5 "$STATE/victoria-metrics.log")"; curl -sf -o /dev/null --max-time 2 "$
     || die "VictoriaMetrics on $VM_URL answers no query for the imported data after ${WAIT_SECS}s (log: $STATE/victoria-metrics.log)"
 
   printf '{"prom": "%s", "vm": "%s"}\n' "$PROM_URL" "$VM_URL" > "$STATE/backends.json"
-  start_native "$deadline"
+  wait_native "$deadline"
   say "ready in $((SECONDS - t0)) s: Prometheus $PROM_URL (pid $(cat "$STATE/prometheus.pid")), VictoriaMetrics $VM_URL (pid $(cat "$STATE/victoria-metrics.pid")); state in $STATE"
 }
 
-has_native() {  # the native histogram has a rate (≥ 2 scrapes) and the exemplar histogram is there
-  [[ "$(query "$NH_PROM_URL" 'count(rate(sightline_nh_seconds[1m]))' | first_value)" == "1" ]] &&
+has_native() {  # the native histogram has ≥ 40 s of samples (range tests chart a minute) and the exemplar histogram is there
+  [[ "$(query "$NH_PROM_URL" 'count(histogram_count(sightline_nh_seconds offset 40s))' | first_value)" == "1" ]] &&
     [[ "$(query "$NH_PROM_URL" 'count(sightline_ex_seconds_bucket)' | first_value)" == "5" ]]
 }
 
-start_native() {  # start_native DEADLINE: the exporter and the Prometheus scraping it
+launch_native() {  # the exporter and the Prometheus scraping it (wait_native waits for them)
   port_free "$NH_PROM_PORT" || die "port $NH_PROM_PORT already answers (another Prometheus left running?). Stop it, or set NH_PROM_PORT."
   port_free "$EXPORTER_PORT" || die "port $EXPORTER_PORT already answers. Stop it, or set EXPORTER_PORT."
   nohup python3 "$HERE/e2e_exporter.py" "$EXPORTER_PORT" < /dev/null > "$STATE/e2e_exporter.log" 2>&1 &
@@ -227,6 +229,9 @@ YAML
     --enable-feature=native-histograms,exemplar-storage \
     < /dev/null > "$STATE/prom-nh.log" 2>&1 &
   echo $! > "$STATE/prom-nh.pid"
+}
+
+wait_native() {  # wait_native DEADLINE
   # shellcheck disable=SC2317
   nh_ready() { kill -0 "$(cat "$STATE/prom-nh.pid")" 2>/dev/null || die "the native-histogram prometheus exited at start; last log lines:
 $(tail -5 "$STATE/prom-nh.log")"; curl -sf -o /dev/null --max-time 2 "$NH_PROM_URL/-/ready"; }
