@@ -235,6 +235,11 @@ pub fn QueryPanel() -> impl IntoView {
                 Err(e) => outcome.set(Outcome::Error(e)),
             }
             loading.set(false);
+            if with_b.is_some() {
+                exemplars.set(Some(ExemplarOutcome::Unavailable(
+                    "Exemplars are not fetched for expressions between queries.".into(),
+                )));
+            }
             if fetch_exemplars_now {
                 let got = fetch_exemplars(&source, &spec.query, resolved.start_ms, resolved.end_ms, signal.as_ref()).await;
                 if let (Some(got), true) = (got, generation.get_value() == my_generation) {
