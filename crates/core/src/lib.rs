@@ -26,6 +26,8 @@
 //! - [`viewstate`]: the URL ⇄ typed view state (page, source, query, range, theme, embed).
 //! - [`datasource`]: data-source configuration, validation and secret-free storage form.
 //! - [`urlencoding`]: query-string encoding and decoding.
+//! - [`trace`]: the columnar span store of a trace, tolerant decoding of trace formats (Jaeger …)
+//!   into it.
 
 pub mod counters;
 pub mod datasource;
@@ -46,3 +48,4 @@ pub mod time;
 pub mod units;
 pub mod urlencoding;
 pub mod viewstate;
+pub mod trace;
