@@ -46,3 +46,5 @@ pub mod time;
 pub mod units;
 pub mod urlencoding;
 pub mod viewstate;
+pub mod trace_query;
+pub mod trace_view;
