@@ -26,6 +26,8 @@
 //! - [`viewstate`]: the URL ⇄ typed view state (page, source, query, range, theme, embed).
 //! - [`datasource`]: data-source configuration, validation and secret-free storage form.
 //! - [`urlencoding`]: query-string encoding and decoding.
+//! - [`trace`]: the columnar span store of a trace, tolerant decoding of trace formats (Jaeger …)
+//!   into it.
 
 pub mod counters;
 pub mod datasource;
@@ -48,3 +50,4 @@ pub mod urlencoding;
 pub mod viewstate;
 pub mod trace_query;
 pub mod trace_view;
+pub mod trace;
