@@ -17,7 +17,8 @@
 //!   validation into [`spec::SloDefinition`] with per-field errors; [`selector`] checks selectors.
 //! - [`openslo`], [`sloth`]: OpenSLO v1 and Sloth `prometheus/v1` YAML import and export
 //!   ([`yaml`] is the shared plumbing); [`rules`]: Prometheus recording and alerting rules;
-//!   [`store`]: the versioned storage document, share links and format-detecting import.
+//!   [`store`]: the versioned storage document, share links and format-detecting import;
+//!   [`history`]: the series of an SLO's charts.
 //!
 //! Contract: times are `i64` ms, ratios and SLIs are in `[0, 1]` (percent only for display), no
 //! data is `None` (never 100 % or 0), and nothing panics on any input.
@@ -37,6 +38,7 @@ pub mod events;
 pub mod objective;
 pub mod window;
 
+pub mod history;
 pub mod openslo;
 pub mod rules;
 pub mod selector;

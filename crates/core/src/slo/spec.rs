@@ -715,6 +715,63 @@ impl WindowSpec {
     }
 }
 
+/// Custom tiers as the form edits them, one per line: `name; page|ticket; factor; long; short`
+/// with an optional `; for`. Blank lines are skipped; a malformed line is an error naming it.
+pub fn tiers_from_lines(text: &str) -> Result<Vec<TierSpec>, FieldError> {
+    let mut out = Vec::new();
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let parts: Vec<&str> = line.split(';').map(str::trim).collect();
+        let bad = |m: &str| FieldError {
+            field: "alerting.tiers".to_string(),
+            message: format!("line {}: {m}", i + 1),
+        };
+        if !(5..=6).contains(&parts.len()) {
+            return Err(bad(
+                "write name; page or ticket; factor; long window; short window (; for)",
+            ));
+        }
+        let severity = match parts.get(1).copied() {
+            Some("page") => SeveritySpec::Page,
+            Some("ticket") => SeveritySpec::Ticket,
+            _ => return Err(bad("the severity must be page or ticket")),
+        };
+        let get = |k: usize| parts.get(k).copied().unwrap_or_default().to_string();
+        out.push(TierSpec {
+            name: get(0),
+            severity,
+            factor: get(2),
+            long: get(3),
+            short: get(4),
+            for_: get(5),
+        });
+    }
+    Ok(out)
+}
+
+/// The inverse of [`tiers_from_lines`].
+pub fn tiers_to_lines(tiers: &[TierSpec]) -> String {
+    tiers
+        .iter()
+        .map(|t| {
+            let sev = if t.severity == SeveritySpec::Page {
+                "page"
+            } else {
+                "ticket"
+            };
+            let mut line = format!("{}; {sev}; {}; {}; {}", t.name, t.factor, t.long, t.short);
+            if !t.for_.trim().is_empty() {
+                line.push_str(&format!("; {}", t.for_));
+            }
+            line
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// `30d` for a rolling window's duration in ms.
 pub fn duration_text(ms: i64) -> String {
     format_prom_duration(ms.max(0) as u64)
@@ -984,6 +1041,26 @@ pub(crate) mod tests {
             preset: PresetName::Pyrra,
         };
         assert_eq!(s.validate().unwrap_err()[0].field, "alerting.preset");
+    }
+
+    #[test]
+    fn tier_lines_round_trip_and_name_bad_lines() {
+        let text = "fast; page; 14.4; 1h; 5m; 2m\n\nslow; ticket; 1; 3d; 6h";
+        let tiers = tiers_from_lines(text).unwrap();
+        assert_eq!(tiers.len(), 2);
+        assert_eq!(tiers[0].for_, "2m");
+        assert_eq!(
+            tiers_to_lines(&tiers),
+            "fast; page; 14.4; 1h; 5m; 2m\nslow; ticket; 1; 3d; 6h"
+        );
+        assert!(tiers_from_lines("a; urgent; 1; 1h; 5m")
+            .unwrap_err()
+            .message
+            .contains("line 1"));
+        assert!(tiers_from_lines("a; page")
+            .unwrap_err()
+            .message
+            .contains("name; page or ticket"));
     }
 
     #[test]
