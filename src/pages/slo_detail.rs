@@ -146,7 +146,7 @@ fn detail_body(r: Arc<SloOutcome>) -> impl IntoView {
         r.coverage
     );
     view! {
-        <dl class="slo-numbers slo-detail-numbers">
+        <dl class="slo-numbers slo-detail-numbers" data-grid-end=r.grid_end_ms.to_string()>
             <div><dt>"SLI"</dt><dd data-testid="slo-sli" title=r.sli_title.clone() data-value=r.sli.map(|s| s.to_string())>{sli}</dd></div>
             <div><dt>"Budget remaining"</dt><dd data-testid="slo-remaining" title=r.remaining_title.clone() data-value=r.remaining.map(|s| s.to_string())>{remaining}</dd></div>
             <div><dt>"Budget consumed"</dt><dd data-testid="slo-consumed" title="(1 − SLI) / (1 − objective): the share of the error budget spent over the window (above 100 % when overspent)">{consumed}</dd></div>

@@ -446,7 +446,7 @@ fn tile_body(r: &SloOutcome) -> impl IntoView {
         },
     );
     view! {
-        <dl class="slo-numbers">
+        <dl class="slo-numbers" data-grid-end=r.grid_end_ms.to_string()>
             <div>
                 <dt>"SLI"</dt>
                 <dd data-testid="slo-sli" title=r.sli_title.clone() data-value=r.sli.map(|s| s.to_string())>{sli}</dd>
