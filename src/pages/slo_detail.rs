@@ -120,6 +120,7 @@ fn chart(series: Vec<Series>, r: &SloOutcome, unit: Unit) -> Arc<PanelData> {
         mode: QueryMode::Range,
         tz: state.view.with_untracked(|v| v.tz),
         unit_hint: Some(unit),
+        native: None,
     })
 }
 
