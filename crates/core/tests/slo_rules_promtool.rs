@@ -218,3 +218,53 @@ fn promtool_test_rules_fires_the_tiers_the_hand_computation_expects() {
     let text = run(&tool, &["test", "rules", "test.yml"], &dir);
     assert!(text.contains("SUCCESS"), "{text}\n{test}");
 }
+
+/// The same incident evaluated by Sightline itself (exact counts on a 1-minute grid): the same
+/// tiers fire at the same times as the generated rules under promtool above, so the rules are
+/// equivalent to what the app shows. Runs without promtool.
+#[test]
+fn sightline_fires_the_same_tiers_as_the_rules_on_the_incident() {
+    use sightline_core::counters::EvalGrid;
+    use sightline_core::series::{Labels, Series};
+    use sightline_core::slo::{would_have_fired, CountMode, Counted, SliEvents};
+    const MIN: i64 = 60_000;
+    let series = |code: &str, f: &dyn Fn(i64) -> f64| {
+        let mut labels = Labels::default();
+        labels.0.insert("code".into(), code.into());
+        Series {
+            labels,
+            t_ms: (0..=300).map(|m| m * MIN).collect(),
+            values: (0..=300).map(f).collect(),
+        }
+    };
+    let ok = series("200", &|m| 6000.0 * m as f64);
+    let bad = series("500", &|m| 600.0 * (m.clamp(60, 120) - 60) as f64);
+    let total = vec![ok, bad.clone()];
+    let bad = vec![bad];
+    let grid = EvalGrid {
+        start_ms: MIN,
+        end_ms: 300 * MIN,
+        step_ms: MIN,
+    };
+    let events = SliEvents::ratio(Counted::Bad, &bad, &total, grid, CountMode::Exact).unwrap();
+    let def = availability();
+    let timelines = would_have_fired(&def.alerts.tiers, &events, def.objective.budget()).unwrap();
+    let firing_at = |minute: i64| -> Vec<String> {
+        let i = (minute - 1) as usize;
+        timelines
+            .iter()
+            .filter(|t| t.firing[i])
+            .map(|t| t.tier.name.clone())
+            .collect()
+    };
+    assert!(firing_at(30).is_empty());
+    assert_eq!(
+        firing_at(65),
+        ["page, slow", "ticket, fast", "ticket, slow"]
+    );
+    assert_eq!(
+        firing_at(90),
+        ["page, fast", "page, slow", "ticket, fast", "ticket, slow"]
+    );
+    assert_eq!(firing_at(200), ["ticket, fast", "ticket, slow"]);
+}

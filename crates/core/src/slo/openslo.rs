@@ -633,4 +633,24 @@ spec:
                 .contains("no kind: SLO")
         );
     }
+
+    proptest::proptest! {
+        /// Any exact objective (up to 6 decimals of a percent) and rolling window survives
+        /// OpenSLO export and import unchanged, as does the Sloth spec's objective.
+        #[test]
+        fn objectives_and_windows_survive_export_and_import(num in 1u64..999_999_999, days in 1u32..400, good in proptest::bool::ANY) {
+            let mut s = ratio_spec();
+            s.objective = format!("{}%", crate::slo::Ratio::new(num, 10_000_000).unwrap().to_decimal_string(18));
+            s.window = WindowSpec::Rolling { duration: format!("{days}d") };
+            if good {
+                s.sli = good_ratio_sli();
+            }
+            round_trip(s.clone());
+            let def = s.validate().unwrap();
+            let sloth_text = crate::slo::sloth::export(std::slice::from_ref(&def));
+            let docs = parse_documents(&sloth_text).unwrap();
+            let back = crate::slo::sloth::import(&docs[0], &mut Vec::new()).unwrap();
+            proptest::prop_assert_eq!(back[0].validate().unwrap().objective, def.objective);
+        }
+    }
 }

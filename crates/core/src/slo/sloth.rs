@@ -185,8 +185,10 @@ pub fn import(doc: &Value, notes: &mut Vec<String>) -> Result<Vec<SloSpec>, Stri
 
 fn read_slo(at: At<'_>, service: &str, notes: &mut Vec<String>) -> Result<SloSpec, String> {
     let name = at.str("name")?;
+    // Sloth's objective is always a percentage (99.9), even below 1 (0.5 means 0.5 %).
     let objective = at
         .opt_number_text("objective")?
+        .map(|t| format!("{t}%"))
         .ok_or_else(|| at.path_of("objective") + " is missing")?;
     let sli_path = at.path_of("sli");
     let sli = At {

@@ -75,14 +75,35 @@ impl<'a> At<'a> {
             .ok_or_else(|| format!("{} is missing", self.child_path(key)))
     }
 
-    /// A number field as its exact text (`0.999` stays `0.999`); strings holding a number are
-    /// accepted too.
+    /// A number field as its exact decimal text (`0.999` stays `0.999`; `8.5e-6` becomes
+    /// `0.0000085`: the shortest digits of the double, never an exponent); strings holding a
+    /// number are accepted too.
     pub fn opt_number_text(&self, key: &str) -> Result<Option<String>, String> {
+        let not_finite = || format!("{} must be a finite number", self.child_path(key));
+        let plain = |f: f64| {
+            if f.is_finite() {
+                Some(format!("{f}"))
+            } else {
+                None
+            }
+        };
         match self.get(key) {
             None => Ok(None),
+            Some(Value::Number(n)) if n.is_f64() => {
+                n.as_f64().and_then(plain).map(Some).ok_or_else(not_finite)
+            }
             Some(Value::Number(n)) => Ok(Some(n.to_string())),
             Some(Value::String(s)) if s.trim().parse::<f64>().is_ok() => {
-                Ok(Some(s.trim().to_string()))
+                let t = s.trim();
+                if t.contains(['e', 'E']) {
+                    t.parse::<f64>()
+                        .ok()
+                        .and_then(plain)
+                        .map(Some)
+                        .ok_or_else(not_finite)
+                } else {
+                    Ok(Some(t.to_string()))
+                }
             }
             Some(_) => Err(format!("{} must be a number", self.child_path(key))),
         }
@@ -197,6 +218,13 @@ mod tests {
         assert_eq!(spec.str("name").unwrap_err(), "spec.name must be a text");
         assert_eq!(spec.str("missing").unwrap_err(), "spec.missing is missing");
         assert_eq!(spec.opt_bool("ok").unwrap(), Some(true));
+        let small = parse_documents("t: 8.556e-6\ns: '1E-3'\n").unwrap();
+        let at = At::root(&small[0]);
+        assert_eq!(
+            at.opt_number_text("t").unwrap().as_deref(),
+            Some("0.000008556")
+        );
+        assert_eq!(at.opt_number_text("s").unwrap().as_deref(), Some("0.001"));
     }
 
     #[test]
