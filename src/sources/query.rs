@@ -4,11 +4,11 @@
 
 use chrono::{Local, Utc};
 use sightline_core::datasource::DataSource;
-use sightline_core::formats::prometheus::{decode_response, PromRequest, QueryResponse};
+use sightline_core::formats::prometheus::{PromRequest, QueryResponse};
 use sightline_core::time::{self, ResolvedRange, TimeRange};
 use sightline_core::viewstate::{QueryMode, TimeZoneChoice};
 
-use super::{send, TransportError};
+use super::{send_buffered, TransportError};
 
 /// Minimum step: the usual scrape interval (Grafana's default "min interval").
 pub const DEFAULT_SCRAPE_MS: i64 = 15_000;
@@ -71,13 +71,14 @@ pub fn build_request(spec: &QuerySpec, range: ResolvedRange, width_px: u32) -> (
     }
 }
 
-/// Sends and decodes. `Ok(None)` means the request was superseded (show nothing new).
+/// Sends and decodes (a large body in the background worker, see [`crate::offload`]). `Ok(None)`
+/// means the request was superseded (show nothing new).
 pub async fn run(
     source: &DataSource,
     req: &PromRequest,
     abort: Option<&web_sys::AbortSignal>,
 ) -> Result<Option<QueryResponse>, PanelError> {
-    let raw = match send(source, req, abort).await {
+    let raw = match send_buffered(source, req, abort).await {
         Ok(raw) => raw,
         Err(TransportError::Aborted) => return Ok(None),
         Err(e @ TransportError::Network { .. }) => {
@@ -85,7 +86,5 @@ pub async fn run(
         }
         Err(e @ TransportError::Timeout { .. }) => return Err(PanelError { kind: "Timeout".into(), message: e.to_string() }),
     };
-    decode_response(raw.status, &raw.body)
-        .map(Some)
-        .map_err(|e| PanelError { kind: e.kind_label(), message: e.to_string() })
+    crate::offload::jobs::decode_query(raw.status, raw.body, abort).await
 }

@@ -26,6 +26,7 @@
 //! - [`viewstate`]: the URL ⇄ typed view state (page, source, query, range, theme, embed).
 //! - [`datasource`]: data-source configuration, validation and secret-free storage form.
 //! - [`urlencoding`]: query-string encoding and decoding.
+//! - [`offload`]: jobs for the background worker (binary frames) and the work both threads run.
 
 pub mod counters;
 pub mod datasource;
@@ -46,3 +47,4 @@ pub mod time;
 pub mod units;
 pub mod urlencoding;
 pub mod viewstate;
+pub mod offload;

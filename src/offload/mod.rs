@@ -1,0 +1,6 @@
+//! Heavy work off the main thread: [`client`] runs `sightline_core::offload` jobs in the
+//! background worker (the `sightline-worker` crate), [`jobs`] decides per job whether to send it
+//! there or run it here, and is what the rest of the app calls.
+
+pub mod client;
+pub mod jobs;
