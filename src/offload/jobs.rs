@@ -18,6 +18,7 @@ use sightline_core::stats::percentile_table::{percentile_table_of_columns, Perce
 use std::sync::Arc;
 
 use super::client::{run, OffloadError};
+use super::slices;
 use crate::sources::query::PanelError;
 use crate::sources::Body;
 use crate::state::storage;
@@ -65,6 +66,8 @@ pub async fn decode_query(status: u16, body: Body, abort: Option<&web_sys::Abort
             let in_worker = worker_result.is_some();
             let outcome = worker_result.unwrap_or_else(|| execute(&job, &bytes_of(&buffer)));
             log("decoded a response", size, start, in_worker);
+            // Reading the worker's answer was one task; showing it is the next.
+            slices::yield_now().await;
             outcome
         }
     };

@@ -209,6 +209,7 @@ impl<'a> Reader<'a> {
 
 /// An 8-byte chunk as an array (`chunks_exact(8)` only yields 8-byte chunks; anything else reads
 /// as zero rather than panicking).
+#[inline(always)]
 fn le8(c: &[u8]) -> [u8; 8] {
     c.try_into().unwrap_or([0; 8])
 }
