@@ -154,7 +154,7 @@ fn chart_on<'a, DB: DrawingBackend + 'a>(root: &'a DrawingArea<DB, Shift>, spec:
         .y_label_area_size(px(y_label_px))
         .build_cartesian_2d((spec.start_ms..end_ms).with_key_points(x_ticks(spec, end_ms)), y0..y1)
         .map_err(|e| e.to_string())?;
-    Ok(Chart { chart, scale, end_ms })
+    Ok(Chart { chart, scale, end_ms, y: (y0, y1) })
 }
 
 type Coords = Cartesian2d<WithKeyPoints<RangedCoordi64>, RangedCoordf64>;
@@ -164,6 +164,8 @@ struct Chart<'a, DB: DrawingBackend> {
     chart: ChartContext<'a, DB, Coords>,
     scale: Scale,
     end_ms: i64,
+    /// The y axis range (bottom, top).
+    y: (f64, f64),
 }
 
 /// Draws the background, axes, grid and anomaly bands — everything but the lines — and returns
@@ -171,7 +173,7 @@ struct Chart<'a, DB: DrawingBackend> {
 pub fn draw_frame<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &ChartSpec<'_>) -> Result<PlotGeometry, String> {
     let p = spec.palette;
     root.fill(&p.background).map_err(|e| e.to_string())?;
-    let Chart { mut chart, scale, end_ms } = chart_on(root, spec)?;
+    let Chart { mut chart, scale, end_ms, y: (y_lo, y_hi) } = chart_on(root, spec)?;
     let font = ("sans-serif", 12.0 * spec.dpr).into_font().color(&p.text);
     let span = end_ms - spec.start_ms;
     let tz = spec.tz;
@@ -203,7 +205,17 @@ pub fn draw_frame<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &Char
     }
     root.present().map_err(|e| e.to_string())?;
     let (xr, yr) = chart.plotting_area().get_pixel_range();
-    Ok(PlotGeometry { left_px: xr.start, right_px: xr.end, top_px: yr.start, bottom_px: yr.end, start_ms: spec.start_ms, end_ms, dpr: spec.dpr })
+    Ok(PlotGeometry {
+        left_px: xr.start,
+        right_px: xr.end,
+        top_px: yr.start,
+        bottom_px: yr.end,
+        start_ms: spec.start_ms,
+        end_ms,
+        dpr: spec.dpr,
+        y_lo,
+        y_hi,
+    })
 }
 
 /// Draws the lines in drawing order from position `from` (stacked bands: the highest first, each

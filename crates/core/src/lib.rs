@@ -27,6 +27,9 @@
 //! - [`datasource`]: data-source configuration, validation and secret-free storage form.
 //! - [`urlencoding`]: query-string encoding and decoding.
 //! - [`offload`]: jobs for the background worker (binary frames) and the work both threads run.
+//! - [`trace_link`]: the view an exemplar's trace id opens (`?page=traces&trace=<id>`).
+//! - [`trace`]: the columnar span store of a trace, tolerant decoding of trace formats (Jaeger …)
+//!   into it.
 
 pub mod counters;
 pub mod datasource;
@@ -44,7 +47,9 @@ pub mod slo;
 pub mod stack;
 pub mod stats;
 pub mod time;
+pub mod trace_link;
 pub mod units;
 pub mod urlencoding;
 pub mod viewstate;
 pub mod offload;
+pub mod trace;
