@@ -10,7 +10,8 @@
 //! same tree), and a limit of exactly 0 (random start times are ≥ 1).
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+
+mod trace_fixtures;
 
 use sightline_core::trace::critical_path::{critical_path, Section};
 use sightline_core::trace::self_time::{bottlenecks, self_times};
@@ -329,13 +330,10 @@ fn producer_to_consumer_edges_do_not_block() {
     assert_eq!(cp.per_span_ns, vec![90, 0, 10]);
 }
 
-fn fixture_dirs() -> Vec<PathBuf> {
-    let root: PathBuf = [env!("CARGO_MANIFEST_DIR"), "..", "..", "tests", "fixtures"]
-        .iter()
-        .collect();
+fn fixture_dirs() -> Vec<std::path::PathBuf> {
     ["jaeger", "tempo", "zipkin", "otlp"]
         .iter()
-        .map(|d| root.join(d))
+        .map(|d| trace_fixtures::fixture_dir(d))
         .filter(|p| p.is_dir())
         .collect()
 }

@@ -55,6 +55,20 @@ struct Acc {
     last_trace: usize,
 }
 
+/// Exact quantiles `qs` of `values` (linear interpolation between closest ranks); NaN when
+/// `values` holds no finite number (never the case for span durations, which are integers).
+pub(crate) fn exact_quantiles<const N: usize>(values: &[f64], qs: [f64; N]) -> [f64; N] {
+    let found = quantiles(values, &qs, QuantileMethod::Linear)
+        .ok()
+        .and_then(|q| q.values);
+    std::array::from_fn(|k| {
+        found
+            .as_ref()
+            .and_then(|v| v.get(k).copied())
+            .unwrap_or(f64::NAN)
+    })
+}
+
 /// The statistics table over `traces` (one or many; see the module doc).
 pub fn operation_stats<'a>(traces: impl IntoIterator<Item = &'a Trace>) -> Vec<OperationStats> {
     let mut groups: HashMap<(Arc<str>, Arc<str>), Acc> = HashMap::new();
@@ -102,14 +116,7 @@ pub fn operation_stats<'a>(traces: impl IntoIterator<Item = &'a Trace>) -> Vec<O
         .into_iter()
         .map(|((service, operation), acc)| {
             let count = acc.durations.len();
-            let q = quantiles(&acc.durations, &[0.5, 0.95, 0.99], QuantileMethod::Linear)
-                .ok()
-                .and_then(|q| q.values);
-            let at = |k: usize| {
-                q.as_ref()
-                    .and_then(|v| v.get(k).copied())
-                    .unwrap_or(f64::NAN)
-            };
+            let [p50, p95, p99] = exact_quantiles(&acc.durations, [0.5, 0.95, 0.99]);
             OperationStats {
                 service,
                 operation,
@@ -119,9 +126,9 @@ pub fn operation_stats<'a>(traces: impl IntoIterator<Item = &'a Trace>) -> Vec<O
                 min_ns: acc.min,
                 max_ns: acc.max,
                 avg_ns: acc.total as f64 / count.max(1) as f64,
-                p50_ns: at(0),
-                p95_ns: at(1),
-                p99_ns: at(2),
+                p50_ns: p50,
+                p95_ns: p95,
+                p99_ns: p99,
                 self_total_ns: acc.self_total,
                 critical_total_ns: acc.critical_total,
                 self_share: (summed_duration > 0)
