@@ -113,7 +113,12 @@ pub fn critical_path(trace: &Trace) -> CriticalPath {
         let seg_start = kids.len();
         let (a, b) = (offsets[v] as usize, offsets[v + 1] as usize);
         kids.extend(flat[a..b].iter().copied().filter(|&c| alive[c as usize]));
-        kids[seg_start..].sort_unstable_by_key(|&c| (ce[c as usize], std::cmp::Reverse(c)));
+        let seg = &mut kids[seg_start..];
+        let key = |c: &u32| (ce[*c as usize], std::cmp::Reverse(*c));
+        // Children that do not overlap are already in this order: check before sorting.
+        if !seg.windows(2).all(|w| key(&w[0]) <= key(&w[1])) {
+            seg.sort_unstable_by_key(key);
+        }
         kid_off.push(kids.len() as u32);
     }
     let mut cursor: Vec<u32> = kid_off[1..].to_vec();
