@@ -15,6 +15,7 @@ use std::fmt;
 pub mod query;
 pub mod expression;
 pub mod raw;
+pub mod exemplars;
 
 use crate::state::browser;
 

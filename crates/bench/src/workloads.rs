@@ -119,8 +119,9 @@ pub fn burn(input: &BurnInput, out: &mut [f64]) {
         return;
     }
     let slos = input.bad.chunks_exact(input.steps).zip(input.total.chunks_exact(input.steps));
+    let mut prefix = PrefixCounts::default();
     for ((bad, total), out) in slos.zip(out.chunks_exact_mut(BURN_WINDOWS.len())) {
-        let prefix = PrefixCounts::from_increments(Counted::Bad, bad, total);
+        prefix.refill(Counted::Bad, bad, total);
         for (o, (_, rate)) in out.iter_mut().zip(prefix.burn_rates_at_end(&BURN_WINDOWS, BURN_BUDGET)) {
             *o = rate.unwrap_or(f64::NAN);
         }

@@ -25,9 +25,20 @@ impl PrefixCounts {
     /// Prefix sums from per-step increases. `counted` says whether `counted_inc` holds good or
     /// bad events; the shorter of the two slices sets the number of steps.
     pub fn from_increments(counted: Counted, counted_inc: &[f64], total_inc: &[f64]) -> PrefixCounts {
+        let mut p = PrefixCounts::default();
+        p.refill(counted, counted_inc, total_inc);
+        p
+    }
+
+    /// [`Self::from_increments`] into this value's buffers (no allocation once they are large
+    /// enough: for evaluating many SLOs one after another).
+    pub fn refill(&mut self, counted: Counted, counted_inc: &[f64], total_inc: &[f64]) {
         let steps = counted_inc.len().min(total_inc.len());
-        let mut bad = Vec::with_capacity(steps + 1);
-        let mut total = Vec::with_capacity(steps + 1);
+        let (bad, total) = (&mut self.bad, &mut self.total);
+        bad.clear();
+        total.clear();
+        bad.reserve(steps + 1);
+        total.reserve(steps + 1);
         bad.push(0.0);
         total.push(0.0);
         let (mut pb, mut pt) = (0.0, 0.0);
@@ -40,7 +51,6 @@ impl PrefixCounts {
             bad.push(pb);
             total.push(pt);
         }
-        PrefixCounts { bad, total }
     }
 
     /// Number of steps.
@@ -104,5 +114,13 @@ mod tests {
         let empty = PrefixCounts::from_increments(Counted::Bad, &[0.0], &[0.0]);
         assert_eq!(empty.burn_rates_at_end(&[1], 0.001)[0].1, None);
         assert_eq!(PrefixCounts::default().window(5, 5), (0.0, 0.0));
+    }
+
+    #[test]
+    fn refill_replaces_the_previous_steps() {
+        let mut p = PrefixCounts::from_increments(Counted::Bad, &[5.0, 5.0, 5.0], &[9.0, 9.0, 9.0]);
+        p.refill(Counted::Bad, &[1.0], &[2.0]);
+        assert_eq!(p, PrefixCounts::from_increments(Counted::Bad, &[1.0], &[2.0]));
+        assert_eq!(p.steps(), 1);
     }
 }
