@@ -76,7 +76,8 @@ pub fn synthetic_trace(shape: Shape, n: usize, seed: u64) -> Trace {
     let ops: Vec<StrId> = (0..50)
         .map(|i| b.intern(&format!("operation-{i:02}")))
         .collect();
-    let mut below = |k: usize| (rng.next_u64() % k.max(1) as u64) as usize;
+    // u64 throughout: time spans exceed u32 (usize on wasm32) at 1M spans.
+    let mut below = |k: u64| rng.next_u64() % k.max(1);
     let (mut starts, mut ends) = (vec![0u64; n], vec![0u64; n]);
     let (mut parent_of, mut depth) = (vec![0usize; n], vec![0usize; n]);
     let base = 1_000_000_000u64;
@@ -90,26 +91,22 @@ pub fn synthetic_trace(shape: Shape, n: usize, seed: u64) -> Trace {
             }
             (Shape::Deep, _) => {
                 let (ps, pe) = (starts[i - 1], ends[i - 1]);
-                (Some(i - 1), ps + 1, pe - 1 - (below(3) as u64))
+                (Some(i - 1), ps + 1, pe - 1 - below(3))
             }
             (Shape::Random, _) => {
                 let mut p = if below(2) == 0 {
-                    below(i)
+                    below(i as u64) as usize
                 } else {
-                    i - 1 - below(i.min(64))
+                    i - 1 - below(i.min(64) as u64) as usize
                 };
                 while depth[p] >= MAX_DEPTH {
                     p = parent_of[p];
                 }
                 let (ps, pe) = (starts[p], ends[p]);
                 let span = (pe - ps).max(2);
-                let s = ps + below(span as usize) as u64;
-                let overflow = if below(50) == 0 {
-                    below(span as usize) as u64
-                } else {
-                    0
-                };
-                let e = s + below((pe.saturating_sub(s)).max(1) as usize) as u64 + overflow;
+                let s = ps + below(span);
+                let overflow = if below(50) == 0 { below(span) } else { 0 };
+                let e = s + below(pe.saturating_sub(s).max(1)) + overflow;
                 (Some(p), s, e.max(s))
             }
         };
@@ -144,8 +141,8 @@ pub fn synthetic_trace(shape: Shape, n: usize, seed: u64) -> Trace {
             },
             start_ns: starts[i],
             duration_ns: ends[i] - starts[i],
-            resource: services[below(services.len())],
-            operation: ops[below(ops.len())],
+            resource: services[below(services.len() as u64) as usize],
+            operation: ops[below(ops.len() as u64) as usize],
             kind: if shape == Shape::Random {
                 kind
             } else {
