@@ -369,3 +369,49 @@ fn one_span_store_for_every_format() {
     assert_eq!(shape(&decode_traces(otlp).unwrap().traces[0]), expected);
     assert_eq!(shape(&decode_traces(zipkin).unwrap().traces[0]), expected);
 }
+
+#[test]
+fn exported_otlp_reads_back_to_the_same_spans() {
+    use sightline_core::trace::export::to_otlp_json;
+    let files = [
+        ("jaeger", "petclinic-normal.json"),
+        ("jaeger", "ui-model-warnings-followsfrom.json"),
+        ("tempo", "kiali-bookinfo-trace-by-id.json"),
+        ("zipkin", "yelp.json"),
+        ("zipkin", "messaging2-missing-parents.json"),
+        ("otlp", "collector-fileexport-traces.json"),
+    ];
+    for (dir, name) in files {
+        let original = decode_traces(&fixture(dir, name)).unwrap().traces;
+        let exported = to_otlp_json(&original);
+        let again = decode_traces(exported.as_bytes()).unwrap();
+        assert_eq!(again.format, TraceFormat::OtlpJson);
+        assert_eq!(again.traces.len(), original.len(), "{name}");
+        for (a, b) in original.iter().zip(&again.traces) {
+            let shape = |t: &Trace| -> Vec<(SpanShape, Vec<String>, usize, usize)> {
+                t.spans()
+                    .map(|s| {
+                        let attrs = s
+                            .attributes()
+                            .iter()
+                            .map(|a| format!("{}={:?}", t.str(a.key), s.value_text(a.value)))
+                            .collect();
+                        let span = (
+                            s.span_id(),
+                            s.parent(),
+                            s.service().into(),
+                            s.operation().into(),
+                            s.kind(),
+                            s.is_error(),
+                            s.start_ns(),
+                            s.end_ns(),
+                        );
+                        (span, attrs, s.events().len(), s.links().len())
+                    })
+                    .collect()
+            };
+            assert_eq!(a.trace_id(), b.trace_id(), "{name}");
+            assert_eq!(shape(a), shape(b), "{name}");
+        }
+    }
+}

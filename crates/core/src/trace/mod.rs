@@ -3,7 +3,7 @@
 //! ([`decode::decode_traces`], formats in [`formats`]); analyses: Jaeger's critical path
 //! ([`critical_path`]), self time and bottlenecks ([`self_time`]), the per-(service, operation)
 //! statistics table ([`stats`]), the service map ([`service_map`]) and the structural diff of two
-//! traces ([`diff`]).
+//! traces ([`diff`]); export back to OTLP/JSON ([`export`]).
 //!
 //! Contract shared by every module here: times are `u64` ns since the Unix epoch, ids are
 //! integers, and no function recurses over user data (deep traces cannot overflow the stack)
@@ -13,6 +13,7 @@ pub mod builder;
 pub mod critical_path;
 pub mod decode;
 pub mod diff;
+pub mod export;
 pub mod formats;
 pub mod ids;
 pub mod model;
