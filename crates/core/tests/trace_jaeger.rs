@@ -376,3 +376,20 @@ fn services_operations_and_dependencies_decode_sorted() {
         }
     );
 }
+
+#[test]
+fn errors_beside_data_become_warnings() {
+    let a = String::from_utf8(fixture("petclinic-normal.json")).unwrap();
+    let body = format!(
+        r#"{{"data":[{a}],"errors":[{{"code":404,"msg":"trace not found","traceID":"abc"}}]}}"#
+    );
+    let d = decode_traces(body.as_bytes()).unwrap();
+    assert_eq!(d.traces.len(), 1);
+    assert_eq!(
+        d.warnings,
+        vec![
+            "the backend also reported: the backend answered with error 404: trace not found"
+                .to_string()
+        ]
+    );
+}
