@@ -269,6 +269,8 @@ pub struct ViewState {
     pub query_b: String,
     /// The client-side expression between A and B (`A / B`); empty = show A.
     pub expression: String,
+    /// The Traces page's parameters (`tds`, `trace`, `cmp`, `tsvc`, …; see [`crate::trace_view`]).
+    pub traces: crate::trace_view::TraceView,
     /// The SLO whose page is shown (`?page=slos&slo=<id>`); empty = the SLO overview.
     pub slo: String,
     /// SLO definitions shared by a link (the storage JSON of `slo::store`); empty = none.
@@ -298,6 +300,7 @@ impl Default for ViewState {
             band: false,
             query_b: String::new(),
             expression: String::new(),
+            traces: crate::trace_view::TraceView::default(),
             slo: String::new(),
             slodefs: String::new(),
         }
@@ -344,6 +347,7 @@ impl ViewState {
                 _ => {}
             }
         }
+        state.traces = crate::trace_view::TraceView::from_pairs(&parse_query(query));
         if !saw_query && state.ds != DEMO_SOURCE {
             state.query = String::new();
         }
@@ -417,6 +421,8 @@ impl ViewState {
         if !self.expression.is_empty() {
             pairs.push(("expr", &self.expression));
         }
+        let trace_pairs = self.traces.pairs();
+        pairs.extend(trace_pairs.iter().map(|(k, v)| (*k, v.as_str())));
         if !self.slo.is_empty() {
             pairs.push(("slo", &self.slo));
         }
@@ -470,6 +476,7 @@ mod tests {
             band: true,
             query_b: "up".into(),
             expression: "A/B".into(),
+            traces: crate::trace_view::TraceView::default(),
             slo: "payments-availability".into(),
             slodefs: "{}".into(),
         };
@@ -529,4 +536,15 @@ mod tests {
             prop_assert_eq!(ViewState::from_query(&state.to_query()), state);
         }
     }
+
+    #[test]
+    fn traces_page_link_round_trips_its_parameters() {
+        let q = "page=traces&tds=jaeger&trace=4766f1209f70a5e2e55417fc296fd101&tsvc=api-gateway&tmin=100ms&tlimit=50";
+        let s = ViewState::from_query(q);
+        assert_eq!(s.page, Page::Traces);
+        assert_eq!(s.traces.trace, "4766f1209f70a5e2e55417fc296fd101");
+        assert_eq!(s.traces.limit, 50);
+        assert_eq!(s.to_query(), q);
+    }
 }
+
