@@ -78,6 +78,10 @@ pub struct SloOutcome {
     pub queries: Vec<String>,
     /// Time to exhaustion at the last hour's burn, ms.
     pub tte_ms: Option<f64>,
+    /// The error budget in time, `B × period` (99.9 % over 30 d = 43.2 min), ms.
+    pub budget_time_ms: f64,
+    /// The period's length, ms.
+    pub period_ms: i64,
 }
 
 /// One tier's numbers now.
@@ -430,6 +434,8 @@ pub async fn compute(
         grid_end_ms: grid_end,
         queries,
         tte_ms,
+        budget_time_ms: budget.to_f64() * period as f64,
+        period_ms: period,
     })
 }
 
