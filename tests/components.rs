@@ -505,3 +505,28 @@ async fn slo_form_reports_fields_and_a_share_link_adds_a_user_slo() {
     );
     storage.remove_item(sightline_core::slo::store::STORAGE_KEY).unwrap();
 }
+
+#[wasm_bindgen_test]
+async fn a_latency_threshold_between_bucket_edges_is_interpolated_and_flagged() {
+    use sightline_core::slo::spec::{AlertingSpec, BudgetingSpec, SliSpec, SloSpec, WindowSpec};
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let spec = SloSpec {
+        id: "frontend-200ms".into(),
+        name: "Frontend 200 ms".into(),
+        service: "frontend".into(),
+        description: String::new(),
+        sli: SliSpec::Latency { buckets: r#"http_request_duration_seconds_bucket{service="frontend"}"#.into(), threshold: "0.2".into() },
+        objective: "95".into(),
+        window: WindowSpec::Rolling { duration: "1d".into() },
+        budgeting: BudgetingSpec::Occurrences,
+        alerting: AlertingSpec::default(),
+    };
+    let key = sightline_core::slo::store::STORAGE_KEY;
+    storage.set_item(key, &sightline_core::slo::store::to_json(&[spec])).unwrap();
+    let el = mount_app("?page=slos&ds=demo");
+    let tile = "[data-testid=slo-tile][data-slo=frontend-200ms]";
+    assert!(wait_until(30_000, || count(&el, &format!("{tile}[data-state=data]")) == 1).await, "{}", el.text_content().unwrap_or_default());
+    let warning = query(&el, &format!("{tile} .panel-warnings")).and_then(|w| w.text_content()).unwrap_or_default();
+    assert!(warning.contains("not a bucket edge") && warning.contains("le=0.1") && warning.contains("le=0.25"), "{warning}");
+    storage.remove_item(key).unwrap();
+}
