@@ -120,7 +120,7 @@ async fn instant_query_renders_a_table() {
 
 #[wasm_bindgen_test]
 async fn unbuilt_pages_say_so() {
-    let el = mount_app("?page=traces");
+    let el = mount_app("?page=logs");
     assert!(wait_until(2_000, || query(&el, "[data-testid=page-not-built]").is_some()).await);
     let text = el.text_content().unwrap_or_default();
     assert!(text.contains("not built yet"), "{text}");

@@ -4,3 +4,4 @@ pub mod explore;
 pub mod not_built;
 pub mod settings;
 pub mod slos;
+pub mod traces;

@@ -51,3 +51,4 @@ pub mod viewstate;
 pub mod trace_query;
 pub mod trace_view;
 pub mod trace;
+pub mod trace_rows;

@@ -274,4 +274,22 @@ mod tests {
         let total: u64 = links.iter().map(|l| l["callCount"].as_u64().unwrap()).sum();
         assert!(total >= 360, "{total}: one hour has 360 slots, each with at least one call");
     }
+
+    #[test]
+    fn demo_answers_decode_through_the_same_trace_decoder_as_a_real_jaeger() {
+        let r = DemoBackend::new(42).respond_traces(
+            "/api/traces",
+            &[("service".to_string(), "checkout".to_string()), ("limit".to_string(), "4".to_string())],
+            NOW,
+        );
+        let decoded = crate::trace::decode_traces(&r.body).unwrap();
+        assert_eq!(decoded.traces.len(), 4);
+        for t in &decoded.traces {
+            assert!(t.warnings().is_empty(), "{:?}", t.warnings());
+            assert_eq!(t.roots().len(), 1);
+            // checkout → cart and checkout → payments: 2 client spans + 3 server spans.
+            assert_eq!(t.len(), 5);
+            assert_eq!(t.service_names(), vec!["cart", "checkout", "payments"]);
+        }
+    }
 }
