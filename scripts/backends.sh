@@ -12,6 +12,10 @@
 # files, prom-data/ and vm-data/, *.pid and *.log. `start` on a STATEDIR whose backends still run
 # stops them first and starts afresh (new data relative to the new "now").
 # Ports: PROM_PORT (default 19090), VM_PORT (default 18428).
+# Native histograms and exemplars: a second Prometheus (NH_PROM_PORT, default 19292) started with
+# --enable-feature=native-histograms,exemplar-storage scrapes scripts/e2e_exporter.py
+# (EXPORTER_PORT, default 19293) every second: /metrics-proto (a native histogram, protobuf) and
+# /metrics-om (a classic histogram with exemplars, OpenMetrics); its URL is "promnh" in backends.json.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -20,6 +24,9 @@ VM_PORT="${VM_PORT:-18428}"
 PROM_URL="http://127.0.0.1:${PROM_PORT}"
 VM_URL="http://127.0.0.1:${VM_PORT}"
 WAIT_SECS="${BACKENDS_WAIT_SECS:-60}"
+NH_PROM_PORT="${NH_PROM_PORT:-19292}"
+EXPORTER_PORT="${EXPORTER_PORT:-19293}"
+NH_PROM_URL="http://127.0.0.1:${NH_PROM_PORT}"
 
 say() { echo "backends: $*" >&2; }
 STARTED=0
@@ -54,7 +61,7 @@ alive_pid() {
 
 do_stop() {  # SIGTERM both, wait up to 10 s, then SIGKILL what is left
   local name pid i n names=() pids=()
-  for name in prometheus victoria-metrics; do
+  for name in prometheus victoria-metrics prom-nh e2e_exporter; do
     if pid="$(alive_pid "$name")"; then
       kill "$pid" 2>/dev/null || true
       names+=("$name")
@@ -130,6 +137,8 @@ do_start() {
   port_free "$VM_PORT" || die "port $VM_PORT already answers (another VictoriaMetrics left running?). Stop it, or set VM_PORT."
 
   local t0=$SECONDS
+  STARTED=1
+  launch_native  # first, so it has scraped a while by the time the others are ready
   rm -rf "$STATE/prom-data" "$STATE/vm-data"
   python3 "$HERE/gen_testdata.py" "$STATE" 2> "$STATE/gen_testdata.log" \
     || die "gen_testdata.py failed: $(cat "$STATE/gen_testdata.log")"
@@ -185,7 +194,62 @@ $(tail -5 "$STATE/victoria-metrics.log")"; curl -sf -o /dev/null --max-time 2 "$
     || die "VictoriaMetrics on $VM_URL answers no query for the imported data after ${WAIT_SECS}s (log: $STATE/victoria-metrics.log)"
 
   printf '{"prom": "%s", "vm": "%s"}\n' "$PROM_URL" "$VM_URL" > "$STATE/backends.json"
+  wait_native "$deadline"
   say "ready in $((SECONDS - t0)) s: Prometheus $PROM_URL (pid $(cat "$STATE/prometheus.pid")), VictoriaMetrics $VM_URL (pid $(cat "$STATE/victoria-metrics.pid")); state in $STATE"
+}
+
+has_native() {  # the native histogram has ≥ 40 s of samples (range tests chart a minute) and the exemplar histogram is there
+  [[ "$(query "$NH_PROM_URL" 'count(histogram_count(sightline_nh_seconds offset 40s))' | first_value)" == "1" ]] &&
+    [[ "$(query "$NH_PROM_URL" 'count(sightline_ex_seconds_bucket)' | first_value)" == "5" ]]
+}
+
+launch_native() {  # the exporter and the Prometheus scraping it (wait_native waits for them)
+  port_free "$NH_PROM_PORT" || die "port $NH_PROM_PORT already answers (another Prometheus left running?). Stop it, or set NH_PROM_PORT."
+  port_free "$EXPORTER_PORT" || die "port $EXPORTER_PORT already answers. Stop it, or set EXPORTER_PORT."
+  nohup python3 "$HERE/e2e_exporter.py" "$EXPORTER_PORT" < /dev/null > "$STATE/e2e_exporter.log" 2>&1 &
+  echo $! > "$STATE/e2e_exporter.pid"
+  rm -rf "$STATE/prom-nh-data"
+  cat > "$STATE/prom-nh.yml" <<YAML
+global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: native
+    metrics_path: /metrics-proto
+    static_configs: [{targets: ['127.0.0.1:$EXPORTER_PORT']}]
+  - job_name: exemplars
+    metrics_path: /metrics-om
+    static_configs: [{targets: ['127.0.0.1:$EXPORTER_PORT']}]
+YAML
+  nohup prometheus \
+    --config.file="$STATE/prom-nh.yml" \
+    --storage.tsdb.path="$STATE/prom-nh-data" \
+    --web.listen-address="127.0.0.1:$NH_PROM_PORT" \
+    --web.cors.origin='.*' \
+    --enable-feature=native-histograms,exemplar-storage \
+    < /dev/null > "$STATE/prom-nh.log" 2>&1 &
+  echo $! > "$STATE/prom-nh.pid"
+}
+
+wait_native() {  # wait_native DEADLINE
+  # shellcheck disable=SC2317
+  nh_ready() { kill -0 "$(cat "$STATE/prom-nh.pid")" 2>/dev/null || die "the native-histogram prometheus exited at start; last log lines:
+$(tail -5 "$STATE/prom-nh.log")"; curl -sf -o /dev/null --max-time 2 "$NH_PROM_URL/-/ready"; }
+  wait_for "native Prometheus ready" "$1" nh_ready \
+    || die "native-histogram Prometheus not ready on $NH_PROM_URL (log: $STATE/prom-nh.log)"
+  wait_for "native histogram scraped" "$1" has_native \
+    || die "native-histogram Prometheus on $NH_PROM_URL has no native histogram or exemplar histogram after the wait (logs: $STATE/prom-nh.log, $STATE/e2e_exporter.log)"
+  python3 - "$STATE/backends.json" "$NH_PROM_URL" <<'PY'
+import json, sys
+path, url = sys.argv[1], sys.argv[2]
+with open(path) as f:
+    data = json.load(f)
+data["promnh"] = url
+with open(path, "w") as f:
+    json.dump(data, f)
+    f.write("\n")
+PY
+  say "native histograms and exemplars: Prometheus $NH_PROM_URL scraping the exporter on port $EXPORTER_PORT"
 }
 
 do_status() {

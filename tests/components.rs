@@ -418,3 +418,21 @@ async fn slo_page_names_a_missing_source_instead_of_showing_tiles() {
     assert!(text.contains("no data source called 'nowhere'"), "{text}");
     el.remove();
 }
+
+#[wasm_bindgen_test]
+async fn demo_exemplars_are_points_that_open_their_trace() {
+    let q = "?q=histogram_quantile%280.99%2C+sum+by+%28le%29+%28rate%28http_request_duration_seconds_bucket%5B5m%5D%29%29%29&from=now-1h&to=now";
+    let el = mount_app(q);
+    assert!(wait_until(10_000, || panel_state(&el) == "data").await, "state {}", panel_state(&el));
+    assert!(wait_until(5_000, || count(&el, "[data-testid=exemplar]") >= 100).await, "markers: {}", count(&el, "[data-testid=exemplar]"));
+    let status = query(&el, "[data-testid=exemplar-status]").and_then(|s| s.text_content()).unwrap_or_default();
+    assert!(status.contains("exemplars"), "status: {status}");
+    let marker: HtmlElement = query(&el, "[data-testid=exemplar]").unwrap().unchecked_into();
+    let trace = marker.get_attribute("data-trace-id").unwrap_or_default();
+    assert_eq!(trace.len(), 32, "trace id {trace}");
+    marker.click();
+    assert!(wait_until(2_000, || url_param("trace").as_deref() == Some(trace.as_str())).await, "url {:?}", url_param("trace"));
+    assert_eq!(url_param("page").as_deref(), Some("traces"));
+    assert!(url_param("q").is_some_and(|q| q.starts_with("histogram_quantile")), "the query is kept");
+    el.remove();
+}

@@ -15,6 +15,10 @@ pub struct PlotGeometry {
     pub end_ms: i64,
     /// Backing-store pixels per CSS pixel.
     pub dpr: f64,
+    /// The y values at the bottom and the top of the plot area (time series: the value axis;
+    /// heatmap: 0 and the number of bucket bands).
+    pub y_lo: f64,
+    pub y_hi: f64,
 }
 
 impl PlotGeometry {
@@ -28,6 +32,17 @@ impl PlotGeometry {
         }
         let frac = (x - l) / (r - l);
         Some(self.start_ms + ((self.end_ms - self.start_ms) as f64 * frac).round() as i64)
+    }
+
+    /// The CSS y offset of value `v` on the y axis, or `None` when `v` is outside the axis range
+    /// (or not finite).
+    pub fn y_css_of(&self, v: f64) -> Option<f64> {
+        let span = self.y_hi - self.y_lo;
+        if !v.is_finite() || !span.is_finite() || span <= 0.0 || v < self.y_lo || v > self.y_hi {
+            return None;
+        }
+        let frac = (v - self.y_lo) / span;
+        Some((f64::from(self.bottom_px) - frac * f64::from(self.bottom_px - self.top_px)) / self.dpr)
     }
 
     /// The CSS x offset of time `t_ms` (for the crosshair).

@@ -370,6 +370,8 @@ pub fn draw(ctx: &CanvasRenderingContext2d, width: u32, height: u32, spec: &Heat
         start_ms: spec.start_ms,
         end_ms,
         dpr,
+        y_lo: 0.0,
+        y_hi: spec.heatmap.buckets() as f64,
     })
 }
 

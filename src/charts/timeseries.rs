@@ -206,6 +206,8 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &ChartSpec<
         start_ms: spec.start_ms,
         end_ms,
         dpr,
+        y_lo: y0,
+        y_hi: y1,
     })
 }
 

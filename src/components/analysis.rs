@@ -219,7 +219,7 @@ async fn compute(state: AppState, source_name: &str, spec: &Spec, outcome: RwSig
             // A quantile of a histogram has the unit of the observed values (`_seconds` → s).
             let metric = selector.split('{').next().unwrap_or_default().trim();
             let unit_hint = Some(guess_from_metric_name(metric, false));
-            let data = Arc::new(PanelData { response, resolved, mode: QueryMode::Range, tz, unit_hint });
+            let data = Arc::new(PanelData { response, resolved, mode: QueryMode::Range, tz, unit_hint, native: None });
             Ok(Outcome::Histogram { data, plan: description, equivalent, warnings })
         }
     }

@@ -19,6 +19,7 @@ use sightline_core::viewstate::{ChartStyle, TimeZoneChoice};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use super::exemplars::ExemplarLayer;
 use super::legend::Legend;
 use super::panel::PanelData;
 use crate::charts::canvas::{fit_to_css_size, observe_resize, PlotGeometry};
@@ -239,6 +240,7 @@ pub fn TimeSeriesChart(
                 let t = state.hover_time.get().filter(|t| !own && (g.start_ms..=g.end_ms).contains(t))?;
                 Some(view! { <div class="crosshair shared" style=format!("left:{:.1}px", g.x_css_of(t))></div> })
             }}
+            <ExemplarLayer geometry=geometry unit=unit tz=tz y_of=Arc::new(|g: &PlotGeometry, v: f64| g.y_css_of(v))/>
             {move || draw_error.get().map(|e| view! { <p class="panel-error" role="alert">{e}</p> })}
             <label class="inline chart-band" title="Rolling mean ± 2σ over the 60 points before each point (CloudWatch-style band), for up to 3 visible series">
                 <input

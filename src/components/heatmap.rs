@@ -22,6 +22,7 @@ use sightline_core::viewstate::TimeZoneChoice;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 
+use super::exemplars::ExemplarLayer;
 use super::panel::PanelData;
 use crate::charts::canvas::{fit_to_css_size, observe_resize, PlotGeometry};
 use crate::charts::heatmap::{band_css, bucket_at, bucket_range_label, draw, ColorScale, HeatmapSpec};
@@ -233,12 +234,34 @@ pub fn HeatmapChart(
                     </div>
                 }
             })}
+            <ExemplarLayer
+                geometry=geometry
+                unit=Signal::derive(move || units.get().0)
+                tz=tz
+                y_of=Arc::new(move |g: &PlotGeometry, v: f64| {
+                    let h = built.get_untracked().ok()?;
+                    let b = bucket_of_value(&h, v)?;
+                    let (top, bottom) = band_css(g, h.buckets(), b);
+                    Some((top + bottom) / 2.0)
+                })
+            />
             {move || draw_error.get().map(|e| view! { <p class="panel-error" role="alert">{e}</p> })}
             {move || built.get().err().map(|e| view! { <p class="panel-message" role="alert">{message(&e)}</p> })}
             <p class="heatmap-caption" data-testid="heatmap-caption">{caption}</p>
             <p class="sr-only" data-testid="heatmap-summary">{summary}</p>
         </div>
     }
+}
+
+/// The bucket band a value falls in: the first bucket whose upper bound is ≥ `v` and whose lower
+/// bound is below it; `None` outside every band.
+pub fn bucket_of_value(h: &Heatmap, v: f64) -> Option<usize> {
+    if v.is_nan() {
+        return None;
+    }
+    let b = h.bounds.partition_point(|&upper| upper < v);
+    let lower = h.lower_bound(b)?;
+    (lower < v || (b == 0 && lower == v)).then_some(b)
 }
 
 /// The user-facing text of a heatmap error.

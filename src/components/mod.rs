@@ -4,6 +4,8 @@
 pub mod analysis;
 pub mod bars;
 pub mod chart;
+pub mod exemplars;
+pub mod native;
 pub mod header;
 pub mod heatmap;
 pub mod legend;

@@ -20,12 +20,15 @@ use sightline_core::viewstate::{ChartStyle, InstantStyle, QueryMode, TimeZoneCho
 use std::sync::Arc;
 
 use super::bars::BarsView;
+use super::exemplars::ExemplarContext;
+use super::native::{NativeData, NativeHistogramView};
 use super::chart::TimeSeriesChart;
 use super::heatmap::HeatmapChart;
 use super::stat::StatTiles;
 use super::result_table::{rows, time_formatter, ResultTable};
 use crate::sources::expression::{self, run_expression};
-use crate::sources::query::{build_request, resolve_range, run, PanelError, QuerySpec, Resolved};
+use crate::sources::exemplars::{fetch_exemplars, source_interpolation, ExemplarOutcome};
+use crate::sources::query::{build_request, resolve_range, run_with_native, PanelError, QuerySpec, Resolved};
 use crate::state::{browser, use_app_state};
 
 /// A decoded result with what produced it.
@@ -37,10 +40,15 @@ pub struct PanelData {
     /// The unit of the values when the producer knows it (an analysis); otherwise the chart uses
     /// the view's unit or guesses it from the query.
     pub unit_hint: Option<Unit>,
+    /// The native histogram series of the answer, when it had any.
+    pub native: Option<Arc<NativeData>>,
 }
 
 impl PanelData {
     fn is_empty(&self) -> bool {
+        if self.native.as_ref().is_some_and(|n| n.samples() > 0) {
+            return false;
+        }
         match &self.response.data {
             ResultData::Matrix(s) => s.is_empty(),
             ResultData::Vector(v) => v.is_empty(),
@@ -50,6 +58,32 @@ impl PanelData {
 
     /// "3 series · 1,083 points · step 30s" — what the panel shows under its title.
     fn summary(&self) -> String {
+        let floats = self.float_summary();
+        match &self.native {
+            Some(n) if n.samples() > 0 => {
+                let native = format!("{} native histogram series · {} histogram samples", n.series.len(), n.samples());
+                if self.float_is_empty() {
+                    match self.mode {
+                        QueryMode::Range => format!("{native} · step {}", format_prom_duration(self.resolved.step_ms.max(0) as u64)),
+                        QueryMode::Instant => format!("{native} · instant query"),
+                    }
+                } else {
+                    format!("{native} · {floats}")
+                }
+            }
+            _ => floats,
+        }
+    }
+
+    fn float_is_empty(&self) -> bool {
+        match &self.response.data {
+            ResultData::Matrix(s) => s.is_empty(),
+            ResultData::Vector(v) => v.is_empty(),
+            _ => false,
+        }
+    }
+
+    fn float_summary(&self) -> String {
         match &self.response.data {
             ResultData::Matrix(series) => {
                 let points: usize = series.iter().map(|s| s.len()).sum();
@@ -101,6 +135,8 @@ pub fn QueryPanel() -> impl IntoView {
     let generation = StoredValue::new(0u64);
     let abort = StoredValue::new_local(None::<web_sys::AbortController>);
     let panel_ref = NodeRef::<Div>::new();
+    let exemplars = RwSignal::new(None::<ExemplarOutcome>);
+    provide_context(ExemplarContext(exemplars));
 
     Effect::new(move |_| {
         let spec = spec.get();
@@ -113,6 +149,7 @@ pub fn QueryPanel() -> impl IntoView {
         });
         generation.update_value(|g| *g += 1);
         let my_generation = generation.get_value();
+        exemplars.set(None);
         if spec.query.trim().is_empty() {
             loading.set(false);
             outcome.set(Outcome::Idle);
@@ -166,20 +203,49 @@ pub fn QueryPanel() -> impl IntoView {
         loading.set(true);
         spawn_local(async move {
             let result = match &with_b {
-                Some((expr, request_b)) => run_expression(&source, *expr, &request, request_b, signal.as_ref()).await,
-                None => run(&source, &request, signal.as_ref()).await,
+                Some((expr, request_b)) => {
+                    run_expression(&source, *expr, &request, request_b, signal.as_ref()).await.map(|r| r.map(|r| (r, Vec::new())))
+                }
+                None => run_with_native(&source, &request, signal.as_ref()).await,
             };
             if generation.get_value() != my_generation {
                 return;
             }
+            let native = match &result {
+                Ok(Some((_, series))) if !series.is_empty() => {
+                    let (interpolation, version) = source_interpolation(&source).await;
+                    Some(Arc::new(NativeData { series: series.clone(), interpolation, version }))
+                }
+                _ => None,
+            };
+            if generation.get_value() != my_generation {
+                return;
+            }
+            let fetch_exemplars_now = matches!(result, Ok(Some(_))) && with_b.is_none() && spec.mode == QueryMode::Range;
             match result {
                 Ok(None) => return,
-                Ok(Some(response)) => {
-                    outcome.set(Outcome::Data(Arc::new(PanelData { response, resolved, mode: spec.mode, tz: spec.tz, unit_hint: None })))
-                }
+                Ok(Some((response, _))) => outcome.set(Outcome::Data(Arc::new(PanelData {
+                    response,
+                    resolved,
+                    mode: spec.mode,
+                    tz: spec.tz,
+                    unit_hint: None,
+                    native,
+                }))),
                 Err(e) => outcome.set(Outcome::Error(e)),
             }
             loading.set(false);
+            if with_b.is_some() {
+                exemplars.set(Some(ExemplarOutcome::Unavailable(
+                    "Exemplars are not fetched for expressions between queries.".into(),
+                )));
+            }
+            if fetch_exemplars_now {
+                let got = fetch_exemplars(&source, &spec.query, resolved.start_ms, resolved.end_ms, signal.as_ref()).await;
+                if let (Some(got), true) = (got, generation.get_value() == my_generation) {
+                    exemplars.set(Some(got));
+                }
+            }
         });
     });
 
@@ -278,6 +344,9 @@ fn PanelBody(data: Arc<PanelData>) -> impl IntoView {
         if data.is_empty() {
             return view! { <p class="panel-message" data-testid="no-data">"No data: the query matched no series in this range."</p> }.into_any();
         }
+        if let Some(native) = data.native.clone().filter(|_| data.float_is_empty()) {
+            return view! { <NativeHistogramView data=data.clone() native=native/> }.into_any();
+        }
         match &data.response.data {
             ResultData::Matrix(series) => match display.get() {
                 Display::Heatmap if !has_buckets(series) => view! {
@@ -289,6 +358,9 @@ fn PanelBody(data: Arc<PanelData>) -> impl IntoView {
                         ". This query returned none; choose another chart style or query a "
                         <code>"_bucket"</code>
                         " metric."
+                        {(state.view.with(|v| v.ds.clone()) == sightline_core::viewstate::DEMO_SOURCE).then_some(
+                            " The demo source has classic histograms only (http_request_duration_seconds_bucket); it cannot produce native histograms, so native heatmaps need a real Prometheus."
+                        )}
                     </p>
                 }
                 .into_any(),

@@ -15,6 +15,7 @@ use std::fmt;
 pub mod query;
 pub mod expression;
 pub mod raw;
+pub mod exemplars;
 pub mod traces;
 
 use crate::state::browser;

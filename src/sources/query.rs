@@ -4,11 +4,12 @@
 
 use chrono::{Local, Utc};
 use sightline_core::datasource::DataSource;
-use sightline_core::formats::prometheus::{decode_response, PromRequest, QueryResponse};
+use sightline_core::formats::prometheus::{decode_response, decode_response_with_native, PromError, PromRequest, QueryResponse};
+use sightline_core::series::HistogramSeries;
 use sightline_core::time::{self, ResolvedRange, TimeRange};
 use sightline_core::viewstate::{QueryMode, TimeZoneChoice};
 
-use super::{send, TransportError};
+use super::{send, RawResponse, TransportError};
 
 /// Minimum step: the usual scrape interval (Grafana's default "min interval").
 pub const DEFAULT_SCRAPE_MS: i64 = 15_000;
@@ -77,15 +78,34 @@ pub async fn run(
     req: &PromRequest,
     abort: Option<&web_sys::AbortSignal>,
 ) -> Result<Option<QueryResponse>, PanelError> {
-    let raw = match send(source, req, abort).await {
-        Ok(raw) => raw,
-        Err(TransportError::Aborted) => return Ok(None),
-        Err(e @ TransportError::Network { .. }) => {
-            return Err(PanelError { kind: "Network or CORS".into(), message: e.to_string() })
-        }
-        Err(e @ TransportError::Timeout { .. }) => return Err(PanelError { kind: "Timeout".into(), message: e.to_string() }),
-    };
-    decode_response(raw.status, &raw.body)
-        .map(Some)
-        .map_err(|e| PanelError { kind: e.kind_label(), message: e.to_string() })
+    let Some(raw) = send_for_panel(source, req, abort).await? else { return Ok(None) };
+    decode_response(raw.status, &raw.body).map(Some).map_err(decode_error)
+}
+
+/// [`run`], with the native histogram series of the answer beside the float result.
+pub async fn run_with_native(
+    source: &DataSource,
+    req: &PromRequest,
+    abort: Option<&web_sys::AbortSignal>,
+) -> Result<Option<(QueryResponse, Vec<HistogramSeries>)>, PanelError> {
+    let Some(raw) = send_for_panel(source, req, abort).await? else { return Ok(None) };
+    decode_response_with_native(raw.status, &raw.body).map(Some).map_err(decode_error)
+}
+
+/// Sends `req`; transport failures become panel errors. `Ok(None)`: superseded.
+pub async fn send_for_panel(
+    source: &DataSource,
+    req: &PromRequest,
+    abort: Option<&web_sys::AbortSignal>,
+) -> Result<Option<RawResponse>, PanelError> {
+    match send(source, req, abort).await {
+        Ok(raw) => Ok(Some(raw)),
+        Err(TransportError::Aborted) => Ok(None),
+        Err(e @ TransportError::Network { .. }) => Err(PanelError { kind: "Network or CORS".into(), message: e.to_string() }),
+        Err(e @ TransportError::Timeout { .. }) => Err(PanelError { kind: "Timeout".into(), message: e.to_string() }),
+    }
+}
+
+fn decode_error(e: PromError) -> PanelError {
+    PanelError { kind: e.kind_label(), message: e.to_string() }
 }

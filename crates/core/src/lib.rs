@@ -26,6 +26,7 @@
 //! - [`viewstate`]: the URL ⇄ typed view state (page, source, query, range, theme, embed).
 //! - [`datasource`]: data-source configuration, validation and secret-free storage form.
 //! - [`urlencoding`]: query-string encoding and decoding.
+//! - [`trace_link`]: the view an exemplar's trace id opens (`?page=traces&trace=<id>`).
 //! - [`trace`]: the columnar span store of a trace, tolerant decoding of trace formats (Jaeger …)
 //!   into it.
 
@@ -45,6 +46,7 @@ pub mod slo;
 pub mod stack;
 pub mod stats;
 pub mod time;
+pub mod trace_link;
 pub mod units;
 pub mod urlencoding;
 pub mod viewstate;

@@ -9,6 +9,10 @@
 
 use std::collections::BTreeMap;
 
+/// A series of native histogram samples (labels + `[ts, histogram]` samples in time order); see
+/// [`crate::stats::native`] for what is computed from it.
+pub use crate::stats::native::HistogramSeries;
+
 /// A label set, sorted by label name. `__name__` holds the metric name, as in Prometheus.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Labels(pub BTreeMap<String, String>);

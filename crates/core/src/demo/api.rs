@@ -56,6 +56,7 @@ fn route(seed: u64, path: &str, params: &[(String, String)], now_ms: i64) -> Res
         Some("series") => series(params),
         Some("metadata") => Ok(metadata(params)),
         Some("status/buildinfo") => Ok(buildinfo()),
+        Some("query_exemplars") => query_exemplars(seed, params, now_ms),
         Some(r) if r.starts_with("label/") && r.ends_with("/values") && r.len() >= "label//values".len() => {
             let name = r.get("label/".len()..r.len() - "/values".len()).unwrap_or("");
             label_values(name, params)
@@ -258,6 +259,66 @@ fn metadata(params: &[(String, String)]) -> Vec<u8> {
         }
         out.push(b'}');
     })
+}
+
+/// `query_exemplars`: the exemplars of the series the query's selectors match (see
+/// [`super::exemplars`]); `start` defaults to an hour before `end`, `end` to now.
+fn query_exemplars(seed: u64, params: &[(String, String)], now_ms: i64) -> Result<Vec<u8>, ApiError> {
+    use promql_parser::util::{walk_expr, ExprVisitor};
+    struct Selectors(Vec<VectorSelector>);
+    impl ExprVisitor for Selectors {
+        type Error = ();
+        fn pre_visit(&mut self, e: &Expr) -> Result<bool, ()> {
+            match e {
+                Expr::VectorSelector(vs) => self.0.push(vs.clone()),
+                Expr::MatrixSelector(ms) => self.0.push(ms.vs.clone()),
+                _ => {}
+            }
+            Ok(true)
+        }
+    }
+    let time = |name: &str, default: i64| match param(params, name) {
+        None | Some("") => Ok(default),
+        Some(s) => parse_time(s).map_err(|e| ApiError::invalid_param(name, e)),
+    };
+    let end = time("end", now_ms)?;
+    let start = time("start", end.saturating_sub(3_600_000))?;
+    if end < start {
+        return Err(ApiError::bad_data("end timestamp must not be before start time"));
+    }
+    let expr = promql::parse_query(param(params, "query").unwrap_or(""))?;
+    let mut found = Selectors(Vec::new());
+    let _ = walk_expr(&mut found, &expr);
+    let list = super::exemplars::demo_exemplars(seed, start, end, now_ms, |l| {
+        found.0.iter().any(|vs| promql::selector_matches(vs, l))
+    });
+    Ok(json::success(|out| {
+        out.push(b'[');
+        for (i, (labels, exemplars)) in list.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"seriesLabels\":");
+            json::push_labels(out, labels);
+            out.extend_from_slice(b",\"exemplars\":[");
+            for (j, e) in exemplars.iter().enumerate() {
+                if j > 0 {
+                    out.push(b',');
+                }
+                let ex_labels: crate::series::Labels =
+                    [("span_id", e.span_id.as_str()), ("trace_id", e.trace_id.as_str())].into_iter().collect();
+                out.extend_from_slice(b"{\"labels\":");
+                json::push_labels(out, &ex_labels);
+                out.extend_from_slice(b",\"value\":");
+                json::push_value(out, e.value);
+                out.extend_from_slice(b",\"timestamp\":");
+                json::push_ts(out, e.t_ms);
+                out.push(b'}');
+            }
+            out.extend_from_slice(b"]}");
+        }
+        out.push(b']');
+    }))
 }
 
 fn buildinfo() -> Vec<u8> {

@@ -283,6 +283,18 @@ pub fn series_catalog() -> &'static [Labels] {
     &catalog().labels
 }
 
+/// The latency law of the endpoint a `http_request_duration_seconds_bucket` series belongs to at
+/// `t_ms` (incident included, jitter levels not): `(median_s, sigma)` of its log-normal. `None`
+/// for any other series. Used by the demo's exemplars so their values follow the metrics.
+pub(crate) fn bucket_latency_law(labels: &Labels, t_ms: i64, now_ms: i64) -> Option<(f64, f64)> {
+    let i = catalog().labels.binary_search(labels).ok()?;
+    let (Unit::Endpoint { ep, .. }, Kind::Bucket { .. }) = catalog().defs.get(i)? else { return None };
+    let ep = ENDPOINTS.get(usize::from(*ep))?;
+    let (start, end) = super::incident_window_ms(now_ms);
+    let incident = start <= t_ms && t_ms < end;
+    Some((ep.median_s * latency_factor(ep.service, incident), ep.sigma))
+}
+
 // ---------------------------------------------------------------------------------------------
 // Noise and shapes
 

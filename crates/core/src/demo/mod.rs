@@ -7,7 +7,8 @@
 //! Contract:
 //! - Endpoints: `/api/v1/query_range`, `/api/v1/query`, `/api/v1/labels`,
 //!   `/api/v1/label/<name>/values`, `/api/v1/series`, `/api/v1/metadata`,
-//!   `/api/v1/status/buildinfo` (anything before `/api/v1/` in the path is ignored). Any other
+//!   `/api/v1/status/buildinfo`, `/api/v1/query_exemplars` ([`exemplars`]; the demo has no
+//!   native histograms) (anything before `/api/v1/` in the path is ignored). Any other
 //!   path is 404 with Prometheus' error envelope (`errorType` `not_found`).
 //! - Errors are Prometheus' envelope `{"status":"error","errorType":…,"error":…}`: 400 `bad_data`
 //!   for bad parameters and parse errors (Prometheus' own texts, e.g. the 11,000-point rule;
@@ -24,6 +25,7 @@
 
 mod api;
 pub mod data;
+pub mod exemplars;
 mod json;
 pub mod promql;
 

@@ -7,6 +7,7 @@
 //! [`classic_histogram`]: `histogram_quantile(q, sum by (le) (rate(x_bucket[w])))` computed
 //! client-side from raw `_bucket` counters.
 //! [`heatmap`]: per-bucket counts over time from cumulative `le` series (the latency heatmap).
+//! [`native`]: native histogram results as quantile lines, instant rows and cumulative buckets.
 //!
 //! Shared contract (algorithms.md §1):
 //! - Quantiles are `q ∈ [0, 1]` in code; "p99" is only a label.
@@ -23,6 +24,7 @@ pub mod classic_histogram;
 pub mod heatmap;
 pub mod histogram;
 pub mod legend;
+pub mod native;
 pub mod percentile;
 pub mod percentile_table;
 pub mod summary;

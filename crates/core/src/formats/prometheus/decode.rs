@@ -24,8 +24,9 @@
 //!   timestamps go backwards is sorted by time (stable), so [`Series`] stays non-decreasing.
 //! - Empty results (`"result": []` or `null`) are `Ok` with no series: "No data", not an error.
 //! - Native histograms (`histograms` in a matrix, `histogram` in a vector) are accepted but not
-//!   decoded: they are counted and reported as one warning ("N native histogram samples are not
-//!   shown yet"); a vector sample that has only a histogram is left out.
+//!   decoded here: they are counted and reported as one warning ("N native histogram samples are
+//!   not shown yet"); a vector sample that has only a histogram is left out.
+//!   [`super::with_native::decode_response_with_native`] decodes them too and drops the warning.
 //! - Cost: one pass over the bytes; samples go straight into the `Vec<i64>`/`Vec<f64>` columns
 //!   (value strings are parsed from the borrowed input, no per-sample allocation), so peak memory
 //!   is about the body plus the columns. A successful matrix in the usual shape is read by

@@ -2,8 +2,8 @@
 //! (a bucket sample annotated with the trace id of one request it counted).
 //!
 //! - [`exemplars_request_params`]: path and parameters (times: `i64` ms in, Unix seconds with up
-//!   to three decimals out, as [`super::PromRequest`] does; `PromRequest` has no variant for this
-//!   endpoint yet).
+//!   to three decimals out, as [`super::PromRequest`] does; [`super::PromRequest::Exemplars`]
+//!   uses it).
 //! - [`decode_exemplars`]: status + body → one [`Exemplar`] per entry of
 //!   `data: [{seriesLabels, exemplars: [{labels, value, timestamp}]}]`.
 //!
@@ -43,10 +43,13 @@ pub struct Exemplar {
 /// `trace_id`, Jaeger / Grafana `traceID`, camel case `traceId`).
 pub const TRACE_ID_LABELS: [&str; 3] = ["trace_id", "traceID", "traceId"];
 
+/// The endpoint's path below the data source's base URL.
+pub const EXEMPLARS_PATH: &str = "/api/v1/query_exemplars";
+
 /// `("/api/v1/query_exemplars", [("query", …), ("start", …), ("end", …)])`.
 pub fn exemplars_request_params(query: &str, start_ms: i64, end_ms: i64) -> (String, Vec<(String, String)>) {
     (
-        "/api/v1/query_exemplars".to_string(),
+        EXEMPLARS_PATH.to_string(),
         vec![
             ("query".to_string(), query.to_string()),
             ("start".to_string(), format_seconds(start_ms)),

@@ -11,6 +11,7 @@
 //! - [`error`]: [`PromError`], whose `Display` is the text shown in the panel that failed.
 //! - [`exemplars`]: `query_exemplars` parameters and [`decode_exemplars`] → [`Exemplar`]s with trace ids.
 //! - [`native_histogram`]: native histogram samples ([`decode_native_sample`]) and [`native_quantile`].
+//! - [`with_native`]: [`decode_response_with_native`], floats and native histograms of one answer.
 //!
 //! Contract of the decoders: sample timestamps (float or integer seconds) become `i64` ms, rounded
 //! to the nearest ms; sample values (`"1"`, `"NaN"`, `"+Inf"`, `"-Inf"`, or bare JSON numbers)
@@ -24,6 +25,7 @@ pub mod exemplars;
 mod fast;
 pub mod native_histogram;
 pub mod request;
+pub mod with_native;
 
 pub use decode::{
     decode_build_info, decode_label_sets, decode_response, decode_string_list, BuildInfo, QueryResponse, ResultData,
@@ -32,3 +34,4 @@ pub use error::{ErrorKind, PromError};
 pub use exemplars::{decode_exemplars, exemplars_request_params, Exemplar};
 pub use native_histogram::{decode_native_sample, native_quantile, NativeHistogram};
 pub use request::{format_seconds, PromRequest};
+pub use with_native::decode_response_with_native;

@@ -6,6 +6,7 @@
 //! `application/x-www-form-urlencoded` ([`crate::urlencoding`]). Parameters come out in a fixed
 //! order, so equal requests give equal URLs (cache hits, stable tests).
 
+use super::exemplars::{exemplars_request_params, EXEMPLARS_PATH};
 use crate::urlencoding::encode_pairs;
 
 /// One request to a Prometheus-compatible API.
@@ -24,6 +25,9 @@ pub enum PromRequest {
     Series { matchers: Vec<String>, start_ms: i64, end_ms: i64 },
     /// `GET /api/v1/status/buildinfo`: the cheap "Save & test" probe.
     BuildInfo,
+    /// `GET|POST /api/v1/query_exemplars`: exemplars of the series `query` selects in
+    /// `[start_ms, end_ms]` (see [`super::exemplars`]).
+    Exemplars { query: String, start_ms: i64, end_ms: i64 },
 }
 
 impl PromRequest {
@@ -39,6 +43,7 @@ impl PromRequest {
             PromRequest::Labels => "/api/v1/labels".to_string(),
             PromRequest::Series { .. } => "/api/v1/series".to_string(),
             PromRequest::BuildInfo => "/api/v1/status/buildinfo".to_string(),
+            PromRequest::Exemplars { .. } => EXEMPLARS_PATH.to_string(),
         }
     }
 
@@ -66,6 +71,7 @@ impl PromRequest {
                 out.push(p("end", format_seconds(*end_ms)));
                 out
             }
+            PromRequest::Exemplars { query, start_ms, end_ms } => exemplars_request_params(query, *start_ms, *end_ms).1,
         }
     }
 
@@ -144,6 +150,16 @@ mod tests {
         assert_eq!(format_seconds(0), "0");
         assert_eq!(format_seconds(-1500), "-1.5");
         assert_eq!(format_seconds(i64::MIN), "-9223372036854775.808");
+    }
+
+    #[test]
+    fn exemplars_request_carries_query_and_range() {
+        let req = PromRequest::Exemplars { query: "rate(x_bucket[5m])".into(), start_ms: 1_000, end_ms: 61_500 };
+        assert_eq!(req.path(), "/api/v1/query_exemplars");
+        assert_eq!(
+            req.url("http://p:9090/"),
+            "http://p:9090/api/v1/query_exemplars?query=rate%28x_bucket%5B5m%5D%29&start=1&end=61.5"
+        );
     }
 
     #[test]
