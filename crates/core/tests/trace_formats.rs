@@ -2,28 +2,14 @@
 //! Zipkin fixtures in `tests/fixtures/` (expected values read off the files), and hand-made bodies
 //! for shapes no fixture holds (Tempo v2 `PARTIAL`, Jaeger v3 chunks, old OTLP keys, enum names).
 
-use std::path::PathBuf;
+mod trace_fixtures;
 
 use sightline_core::trace::formats::tempo::decode_tempo_search;
 use sightline_core::trace::{
     decode_traces, flags, AttrValue, SpanKind, SpanStatus, Trace, TraceError, TraceFormat,
     TraceWarning,
 };
-
-fn fixture(dir: &str, name: &str) -> Vec<u8> {
-    let path: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "..",
-        "..",
-        "tests",
-        "fixtures",
-        dir,
-        name,
-    ]
-    .iter()
-    .collect();
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+use trace_fixtures::fixture;
 
 fn one(dir: &str, name: &str, format: TraceFormat) -> Trace {
     let d = decode_traces(&fixture(dir, name)).unwrap();

@@ -1,7 +1,7 @@
 //! Jaeger JSON decoding into the columnar trace model, checked against the captured fixtures in
 //! `tests/fixtures/jaeger/` (expected values read off the files by hand) and hand-made cases.
 
-use std::path::PathBuf;
+mod trace_fixtures;
 
 use sightline_core::trace::formats::jaeger::{
     decode_dependencies, decode_operations, decode_services, Dependency, Operation,
@@ -12,18 +12,7 @@ use sightline_core::trace::{
 };
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "..",
-        "..",
-        "tests",
-        "fixtures",
-        "jaeger",
-        name,
-    ]
-    .iter()
-    .collect();
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    trace_fixtures::fixture("jaeger", name)
 }
 
 fn ids(t: &sightline_core::trace::Trace) -> Vec<u64> {
