@@ -436,3 +436,17 @@ async fn demo_exemplars_are_points_that_open_their_trace() {
     assert!(url_param("q").is_some_and(|q| q.starts_with("histogram_quantile")), "the query is kept");
     el.remove();
 }
+
+#[wasm_bindgen_test]
+async fn traces_page_searches_the_demo_and_opens_a_trace_with_its_waterfall() {
+    let el = mount_app("?page=traces&tsvc=checkout&tlimit=3");
+    assert!(wait_until(5_000, || count(&el, "[data-testid=trace-row]") == 3).await, "three demo checkout traces");
+    let row: HtmlElement = query(&el, "[data-testid=trace-row]").unwrap().unchecked_into();
+    row.click();
+    assert!(wait_until(5_000, || query(&el, "[data-testid=trace-summary]").is_some()).await, "the trace view opens");
+    assert_eq!(query(&el, "[data-testid=trace-spans]").and_then(|e| e.text_content()).as_deref(), Some("5"));
+    let canvas: HtmlCanvasElement = query(&el, "[data-testid=trace-waterfall-canvas]").unwrap().unchecked_into();
+    assert!(wait_until(3_000, || painted_pixels(&canvas) > 200).await, "the waterfall is drawn");
+    assert!(count(&el, "[data-testid=bottleneck-row]") >= 1, "a checkout trace has bottlenecks");
+    el.remove();
+}

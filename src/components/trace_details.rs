@@ -75,7 +75,10 @@ pub fn SpanDetails(
         ("Service".to_string(), s.service().to_string()),
         ("Operation".to_string(), s.operation().to_string()),
         ("Span id".to_string(), format!("{:016x}", s.span_id())),
-        ("Parent span id".to_string(), s.parent_span_id().map(|p| format!("{p:016x}")).unwrap_or_else(|| "— (root)".into())),
+        (
+            "Parent span id".to_string(),
+            s.parent_span_id().map(|p| format!("{p:016x}")).unwrap_or_else(|| "— (root)".into()),
+        ),
         ("Kind".to_string(), s.kind().as_str().to_string()),
         (
             "Status".to_string(),
@@ -97,10 +100,7 @@ pub fn SpanDetails(
         .map(|e| {
             let fields: Vec<String> =
                 s.event_attributes(e).iter().map(|a| attr_text(&trace, a)).map(|(k, v)| format!("{k}={v}")).collect();
-            (
-                format!("+{} {}", duration_text(e.time_ns.saturating_sub(t0)), trace.str(e.name)),
-                fields.join("  "),
-            )
+            (format!("+{} {}", duration_text(e.time_ns.saturating_sub(t0)), trace.str(e.name)), fields.join("  "))
         })
         .collect();
     let links: Vec<(String, String)> = s
@@ -109,10 +109,8 @@ pub fn SpanDetails(
         .map(|l| (format!("{:?}", l.ref_type), format!("trace {:032x} span {:016x}", l.trace_id, l.span_id)))
         .collect();
     let service = s.service().to_string();
-    let (from_ms, to_ms) = (
-        (s.start_ns() / 1_000_000) as i64 - 5 * 60_000,
-        (s.end_ns() / 1_000_000) as i64 + 5 * 60_000,
-    );
+    let (from_ms, to_ms) =
+        ((s.start_ns() / 1_000_000) as i64 - 5 * 60_000, (s.end_ns() / 1_000_000) as i64 + 5 * 60_000);
     let explore = move |_| {
         let service = service.clone();
         state.update_view(|v| {

@@ -56,9 +56,11 @@ fn draw_scatter<DB: DrawingBackend>(
         .map(|r| ((r.start_ns - t0) as f64 / 1e9, r.duration_ns as f64, r.errors.unwrap_or(0) > 0))
         .collect();
     chart
-        .draw_series(points.iter().map(|&(x, y, err)| {
-            Circle::new((x, y), px(4.0), if err { bad.filled() } else { ok.mix(0.8).filled() })
-        }))
+        .draw_series(
+            points.iter().map(|&(x, y, err)| {
+                Circle::new((x, y), px(4.0), if err { bad.filled() } else { ok.mix(0.8).filled() })
+            }),
+        )
         .map_err(|e| e.to_string())?;
     root.present().map_err(|e| e.to_string())?;
     Ok(points

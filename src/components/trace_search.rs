@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use super::trace_list::TraceList;
 use super::trace_scatter::TraceScatter;
-use super::trace_tables::OperationStatsTable;
+use super::trace_tables::{OperationStatsTable, ServiceMapTable};
 use crate::sources::query::{resolve_range, PanelError, QuerySpec};
 use crate::sources::traces::{self, SearchResults};
 use crate::state::{browser, use_app_state};
@@ -160,7 +160,11 @@ pub fn TraceSearchPanel(
         });
     }
 
-    let text_field = move |label: &'static str, testid: &'static str, placeholder: &'static str, get: fn(&sightline_core::trace_view::TraceView) -> String, set: fn(&mut sightline_core::trace_view::TraceView, String)| {
+    let text_field = move |label: &'static str,
+                           testid: &'static str,
+                           placeholder: &'static str,
+                           get: fn(&sightline_core::trace_view::TraceView) -> String,
+                           set: fn(&mut sightline_core::trace_view::TraceView, String)| {
         view! {
             <label>
                 {label}
@@ -286,7 +290,9 @@ pub fn TraceSearchPanel(
                         <TraceList rows=rows on_open=open/>
                         {(!traces.is_empty()).then(|| view! {
                             <h2>"Statistics over these traces"</h2>
-                            <OperationStatsTable traces=traces/>
+                            <OperationStatsTable traces=traces.clone()/>
+                            <h2>"Service map of these traces"</h2>
+                            <ServiceMapTable traces=traces/>
                         })}
                     }
                         .into_any()

@@ -1,9 +1,12 @@
 //! Tables of trace analyses (computed by the core, shown as text): bottlenecks of one trace, the
-//! per-(service, operation) statistics over one trace or many, and a service map drawn as a table
-//! of caller → callee edges. Every column header carries its definition in a tooltip.
+//! per-(service, operation) statistics over one trace or many, a service map drawn as a table of
+//! caller → callee edges (not as a graph), and the structural diff of two traces. Every column
+//! header carries its definition in a tooltip.
 
 use leptos::prelude::*;
+use sightline_core::trace::diff::{diff_traces, Change};
 use sightline_core::trace::self_time::Bottleneck;
+use sightline_core::trace::service_map::service_map;
 use sightline_core::trace::stats::{operation_stats, OperationStats};
 use sightline_core::trace::Trace;
 use std::sync::Arc;
@@ -73,7 +76,9 @@ pub fn OperationStatsTable(
     traces: Vec<Arc<Trace>>,
 ) -> impl IntoView {
     let mut rows: Vec<OperationStats> = operation_stats(traces.iter().map(|t| t.as_ref()));
-    rows.sort_by(|a, b| b.self_total_ns.cmp(&a.self_total_ns).then_with(|| (&a.service, &a.operation).cmp(&(&b.service, &b.operation))));
+    rows.sort_by(|a, b| {
+        b.self_total_ns.cmp(&a.self_total_ns).then_with(|| (&a.service, &a.operation).cmp(&(&b.service, &b.operation)))
+    });
     let n = traces.len();
     view! {
         <table class="trace-table" data-testid="trace-stats">
@@ -124,5 +129,121 @@ pub fn OperationStatsTable(
             </tbody>
         </table>
         <p class="hint">{format!("Over {n} trace(s).")}</p>
+    }
+}
+
+/// The service map of `traces`, drawn as a table of caller → callee edges (not as a graph), with
+/// the services and their span counts.
+#[component]
+pub fn ServiceMapTable(
+    /// One trace or a search's traces.
+    traces: Vec<Arc<Trace>>,
+) -> impl IntoView {
+    let map = service_map(traces.iter().map(|t| t.as_ref()));
+    let nodes = map.nodes.iter().map(|n| {
+        let mut text = format!("{} ({} spans, {} errors)", n.service, n.spans, n.errors);
+        if n.inferred {
+            text.push_str(" — inferred from client spans");
+        }
+        text
+    });
+    let nodes: Vec<String> = nodes.collect();
+    view! {
+        <p class="hint">
+            {format!("Drawn as a table of calls, not as a graph. From {} trace(s). Services: {}.", map.traces, nodes.join("; "))}
+        </p>
+        <table class="trace-table" data-testid="trace-service-map">
+            <thead>
+                <tr>
+                    {th("Caller", "Service of the parent span.")}
+                    {th("Callee", "Service of the child span (or the peer a client span names, when inferred).")}
+                    {th("Calls", "Child spans whose parent belongs to another service.")}
+                    {th("Errors", "Calls whose child span is an error.")}
+                    {th("Error rate", "Errors ÷ calls.")}
+                    {th("p50", "Exact median of the calls' durations (the child span's duration).")}
+                    {th("p95", "Exact 95th percentile of the calls' durations.")}
+                </tr>
+            </thead>
+            <tbody>
+                {map.edges
+                    .into_iter()
+                    .map(|e| {
+                        let callee = if e.inferred { format!("{} (inferred)", e.callee) } else { e.callee.to_string() };
+                        view! {
+                            <tr data-testid="service-edge">
+                                <td>{e.caller.to_string()}</td>
+                                <td>{callee}</td>
+                                <td class="num" data-testid="edge-calls">{e.calls}</td>
+                                <td class="num">{e.errors}</td>
+                                <td class="num">{percent(Some(e.error_rate))}</td>
+                                <td class="num">{ns_f(e.p50_ns)}</td>
+                                <td class="num">{ns_f(e.p95_ns)}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// A signed duration (`+1.2 ms`, `−300 µs`, with the Unicode minus).
+fn signed_duration(ns: i128) -> String {
+    let abs = u64::try_from(ns.unsigned_abs()).unwrap_or(u64::MAX);
+    match ns.signum() {
+        -1 => format!("\u{2212}{}", duration_text(abs)),
+        1 => format!("+{}", duration_text(abs)),
+        _ => "0".to_string(),
+    }
+}
+
+/// The structural diff of trace A (the open one) and trace B, as an indented table.
+#[component]
+pub fn TraceDiffTable(
+    /// Trace A.
+    a: Arc<Trace>,
+    /// Trace B.
+    b: Arc<Trace>,
+) -> impl IntoView {
+    let nodes = diff_traces(&a, &b);
+    view! {
+        <table class="trace-table" data-testid="trace-diff">
+            <thead>
+                <tr>
+                    {th("Path", "Span nodes matched by their ancestral path of (service, operation) pairs from the root.")}
+                    {th("Change", "Only in A, only in B, span count changed, or the same count.")}
+                    {th("Count A → B", "Spans at this path in A and in B.")}
+                    {th("Duration Δ", "Summed span duration at this path in B minus in A.")}
+                    {th("Self Δ", "Summed self time at this path in B minus in A.")}
+                    {th("Duration A", "Summed span duration at this path in A.")}
+                    {th("Duration B", "Summed span duration at this path in B.")}
+                </tr>
+            </thead>
+            <tbody>
+                {nodes
+                    .into_iter()
+                    .map(|n| {
+                        let change = match n.change() {
+                            Change::OnlyInA => "only in A",
+                            Change::OnlyInB => "only in B",
+                            Change::CountChanged => "count changed",
+                            Change::Same => "same count",
+                        };
+                        let pad = format!("padding-left:{}px", 8 + 14 * n.depth.min(30));
+                        view! {
+                            <tr data-testid="diff-row" data-change=change>
+                                <td style=pad>{format!("{}: {}", n.service, n.operation)}</td>
+                                <td>{change}</td>
+                                <td class="num">{format!("{} → {}", n.a.count, n.b.count)}</td>
+                                <td class="num">{signed_duration(n.duration_delta_ns())}</td>
+                                <td class="num">{signed_duration(n.self_delta_ns())}</td>
+                                <td class="num">{duration_text(n.a.duration_ns)}</td>
+                                <td class="num">{duration_text(n.b.duration_ns)}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
     }
 }

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use super::trace_details::SpanDetails;
 use super::trace_list::duration_text;
 use super::trace_search::SearchCache;
-use super::trace_tables::{BottlenecksTable, OperationStatsTable};
+use super::trace_tables::{BottlenecksTable, OperationStatsTable, ServiceMapTable, TraceDiffTable};
 use super::trace_waterfall::TraceWaterfall;
 use crate::pages::traces::Imported;
 use crate::sources::query::PanelError;
@@ -81,6 +81,7 @@ pub fn TraceViewer(
     let id = Memo::new(move |_| state.view.with(|v| v.traces.trace.clone()));
     let load = RwSignal::new(Load::Loading);
     let generation = StoredValue::new(0u64);
+    let view_source = source.clone();
     Effect::new(move |_| {
         let id = id.get();
         generation.update_value(|g| *g += 1);
@@ -99,7 +100,9 @@ pub fn TraceViewer(
             match result {
                 Ok(Some(loaded)) => match loaded.traces.into_iter().next() {
                     Some(t) => load.set(Load::Done(Arc::new(Analysis::new(t)))),
-                    None => load.set(Load::Failed(PanelError { kind: "Not found".into(), message: "No spans.".into() })),
+                    None => {
+                        load.set(Load::Failed(PanelError { kind: "Not found".into(), message: "No spans.".into() }))
+                    }
                 },
                 Ok(None) => {}
                 Err(e) => load.set(Load::Failed(e)),
@@ -118,7 +121,7 @@ pub fn TraceViewer(
                     </p>
                 }
                     .into_any(),
-                Load::Done(a) => view! { <TraceAnalysisView analysis=a/> }.into_any(),
+                Load::Done(a) => view! { <TraceAnalysisView analysis=a source=view_source.clone()/> }.into_any(),
             }}
         </div>
     }
@@ -129,6 +132,8 @@ pub fn TraceViewer(
 fn TraceAnalysisView(
     /// The trace and its analyses.
     analysis: Arc<Analysis>,
+    /// Where a trace to compare with is fetched from.
+    source: DataSource,
 ) -> impl IntoView {
     let t = analysis.trace.clone();
     let selected = RwSignal::new(t.roots().first().copied());
@@ -186,5 +191,76 @@ fn TraceAnalysisView(
         <BottlenecksTable trace=t.clone() rows=analysis.bottlenecks.clone() on_select=on_select/>
         <h2>"Statistics by service and operation"</h2>
         <OperationStatsTable traces=vec![t.clone()]/>
+        <h2>"Service map"</h2>
+        <ServiceMapTable traces=vec![t.clone()]/>
+        <h2>"Compare with another trace"</h2>
+        <CompareSection a=t.clone() source=source/>
+    }
+}
+
+/// A field for a second trace id (`cmp` in the URL) and, once loaded, the diff table.
+#[component]
+fn CompareSection(
+    /// The open trace (A).
+    a: Arc<Trace>,
+    /// Where trace B is fetched from when not already in this tab.
+    source: DataSource,
+) -> impl IntoView {
+    let state = use_app_state();
+    let cmp = Memo::new(move |_| state.view.with(|v| v.traces.compare.clone()));
+    let typed = RwSignal::new(cmp.get_untracked());
+    let b = RwSignal::new(None::<Result<Arc<Trace>, PanelError>>);
+    let generation = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let id = cmp.get();
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        if id.is_empty() {
+            b.set(None);
+            return;
+        }
+        if let Some(t) = find_loaded(&id) {
+            b.set(Some(Ok(t)));
+            return;
+        }
+        let source = source.clone();
+        spawn_local(async move {
+            let result = fetch_trace(&source, &id, None).await;
+            if generation.get_value() != mine {
+                return;
+            }
+            match result {
+                Ok(Some(l)) => b.set(l.traces.into_iter().next().map(Ok)),
+                Ok(None) => {}
+                Err(e) => b.set(Some(Err(e))),
+            }
+        });
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let id = typed.get_untracked().trim().to_ascii_lowercase();
+        state.update_view(|v| v.traces.compare = id);
+    };
+    view! {
+        <form class="row" on:submit=submit>
+            <label class="inline">
+                "Trace B id "
+                <input data-testid="trace-compare-id" prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))/>
+            </label>
+            <button type="submit" data-testid="trace-compare">"Compare"</button>
+            <span class="hint">"A is the open trace. Spans are matched by their path of (service, operation) pairs from the root."</span>
+        </form>
+        {move || match b.get() {
+            None => None,
+            Some(Err(e)) => Some(view! {
+                <p class="panel-error" role="alert" data-testid="trace-compare-error">
+                    <span class="badge error">{e.kind.clone()}</span>
+                    " "
+                    {e.message.clone()}
+                </p>
+            }
+                .into_any()),
+            Some(Ok(bt)) => Some(view! { <TraceDiffTable a=a.clone() b=bt/> }.into_any()),
+        }}
     }
 }

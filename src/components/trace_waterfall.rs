@@ -95,9 +95,8 @@ pub fn TraceWaterfall(
         let (mw, mh) = fit_to_css_size(&minimap, dpr);
         let total = total_h.get_untracked().max(1.0);
         let view = ((top / total).clamp(0.0, 1.0), ((top + view_h.get_untracked()) / total).clamp(0.0, 1.0));
-        let mini = bins.with(|b| {
-            draw_minimap(&mctx, &draw_trace, b, (f64::from(mw) / dpr, f64::from(mh) / dpr, dpr), view, &p)
-        });
+        let mini = bins
+            .with(|b| draw_minimap(&mctx, &draw_trace, b, (f64::from(mw) / dpr, f64::from(mh) / dpr, dpr), view, &p));
         draw_error.set(result.and(mini).err().map(|e| format!("The waterfall could not be drawn: {e}")));
     });
 

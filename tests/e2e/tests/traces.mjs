@@ -241,4 +241,80 @@ export default [
       await checkKnownTrace(page, fixture('jaeger', 'petclinic-normal.json'));
     },
   },
+  {
+    name: 'traces: a Tempo trace by id (batches, base64 ids) opens from the fixture server',
+    async run(ctx) {
+      needTraceServer(ctx);
+      const { page, baseUrl } = ctx;
+      await addTraceSource(page, baseUrl, { name: 'tempo', kind: 'tempo', url: `${ctx.trace}/tempo` });
+      await open(page, baseUrl, { page: 'traces', tds: 'tempo', trace: '3ba55609c3cde49649cd77d1f9dcd936' });
+      await waitTraceView(page);
+      const spans = (await page.innerText('[data-testid=trace-spans]')).trim();
+      const services = (await page.innerText('[data-testid=trace-services]')).trim();
+      assert(spans === '8' && services === '5', `the captured Tempo trace has 8 spans and 5 services: ${spans}, ${services}`);
+      const edges = await page.$$('[data-testid=trace-view] [data-testid=service-edge]');
+      assert(edges.length > 0, 'the service map of a 5-service trace has edges');
+    },
+  },
+  {
+    name: 'traces: Zipkin search and trace view against the fixture server',
+    async run(ctx) {
+      needTraceServer(ctx);
+      const { page, baseUrl } = ctx;
+      await addTraceSource(page, baseUrl, { name: 'zipkin', kind: 'zipkin', url: `${ctx.trace}/zipkin` });
+      await open(page, baseUrl, { page: 'traces', tds: 'zipkin', tsvc: 'routing' });
+      await page.waitForSelector('[data-testid=trace-row]', { timeout: 15000 });
+      const ids = (await page.locator('[data-testid=trace-row-id]').allInnerTexts()).map((s) => s.trim());
+      assert(ids.length === 1 && ids[0] === '0000000000000000a03ee8fff1dcd9b9', `the Yelp trace is the one with service routing: ${ids}`);
+      // Open it by URL (fetched from the server, not taken from the search results).
+      await open(page, baseUrl, { page: 'traces', tds: 'zipkin', trace: 'a03ee8fff1dcd9b9' });
+      await waitTraceView(page);
+      const spans = (await page.innerText('[data-testid=trace-spans]')).trim();
+      assert(spans === '16', `the Yelp trace has 16 spans: ${spans}`);
+    },
+  },
+  {
+    name: 'traces: importing OTLP, NDJSON, Tempo and Zipkin files names each detected format',
+    async run({ page, baseUrl }) {
+      const cases = [
+        ['otlp', 'collector-fileexport-traces.json', /Detected: OTLP\/JSON/, '2 span'],
+        ['otlp', 'nodejs-traces-multi.jsonl', /Detected: OTLP\/JSON/, '4 span'],
+        ['tempo', 'kiali-bookinfo-trace-by-id.json', /Detected: Tempo/, '8 span'],
+        ['zipkin', 'yelp.json', /Detected: Zipkin/, '16 span'],
+      ];
+      for (const [kind, file, format, spans] of cases) {
+        await open(page, baseUrl, { page: 'traces' });
+        await page.setInputFiles('[data-testid=trace-file]', path.join(FIXTURES, kind, file));
+        await page.waitForFunction(() => {
+          const el = document.querySelector('[data-testid=trace-import-status]');
+          return el && !/Reading/.test(el.textContent);
+        }, null, { timeout: 10000 });
+        const status = (await page.innerText('[data-testid=trace-import-status]')).trim();
+        assert(format.test(status) && status.includes(`1 trace(s), ${spans}`), `${file}: import status ${JSON.stringify(status)}`);
+      }
+      // The last one opens offline.
+      await page.locator('[data-testid=trace-imported] [data-testid=trace-row]').first().click();
+      await waitTraceView(page);
+    },
+  },
+  {
+    name: 'traces: comparing two captured Jaeger traces shows their structural diff',
+    async run(ctx) {
+      needTraceServer(ctx);
+      const { page, baseUrl } = ctx;
+      await addTraceSource(page, baseUrl, { name: 'jaeger', kind: 'jaeger', url: `${ctx.trace}/jaeger` });
+      const a = fixture('jaeger', 'petclinic-normal.json');
+      const b = fixture('jaeger', 'petclinic-span-longer-than-parent.json');
+      await open(page, baseUrl, { page: 'traces', tds: 'jaeger', trace: a.traceID });
+      await waitTraceView(page);
+      await page.fill('[data-testid=trace-compare-id]', b.traceID);
+      await page.click('[data-testid=trace-compare]');
+      await page.waitForSelector('[data-testid=diff-row]', { timeout: 10000 });
+      assert(new URL(page.url()).searchParams.get('cmp') === b.traceID, `cmp should be in the URL: ${page.url()}`);
+      const rows = await page.$$eval('[data-testid=diff-row]', (r) => r.map((x) => ({ change: x.dataset.change, text: x.textContent })));
+      // A calls customers-service GET /owners/8/pets/10 once, B four times.
+      const changed = rows.find((r) => r.text.includes('customers-service: GET /owners/8/pets/10') && r.change === 'count changed');
+      assert(changed && changed.text.includes('1 → 4'), `diff rows: ${JSON.stringify(rows)}`);
+    },
+  },
 ];
