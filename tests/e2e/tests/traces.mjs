@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assert, open } from '../lib/app.mjs';
+import { assert, open, explore, assertChartDrawn } from '../lib/app.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURES = path.resolve(HERE, '..', '..', 'fixtures');
@@ -315,6 +315,25 @@ export default [
       // A calls customers-service GET /owners/8/pets/10 once, B four times.
       const changed = rows.find((r) => r.text.includes('customers-service: GET /owners/8/pets/10') && r.change === 'count changed');
       assert(changed && changed.text.includes('1 → 4'), `diff rows: ${JSON.stringify(rows)}`);
+    },
+  },
+  {
+    name: 'traces: a demo exemplar clicked in Explore opens its trace, rooted at the exemplar time',
+    async run({ page, baseUrl }) {
+      const q = 'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))';
+      await explore(page, baseUrl, { q, mode: 'range', from: 'now-1h', to: 'now' }, ['data']);
+      await assertChartDrawn(page);
+      const marker = page.locator('[data-testid=exemplar]').last();
+      await marker.waitFor({ timeout: 10000 });
+      const trace = await marker.getAttribute('data-trace-id');
+      const tMs = Number(await marker.getAttribute('data-t-ms'));
+      await marker.click();
+      await waitTraceView(page);
+      const shownId = (await page.innerText('[data-testid=trace-id]')).trim();
+      assert(shownId === trace, `the trace view should show the exemplar's trace ${trace}: ${shownId}`);
+      const start = (await page.innerText('[data-testid=span-timing]')).trim();
+      assert(/^Start\s*\+0 ns/.test(start), `the root span is selected and starts the trace: ${JSON.stringify(start.slice(0, 80))}`);
+      assert(Number.isFinite(tMs) && tMs > 0, `marker time ${tMs}`);
     },
   },
 ];
