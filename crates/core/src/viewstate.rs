@@ -271,6 +271,10 @@ pub struct ViewState {
     pub expression: String,
     /// The Traces page's parameters (`tds`, `trace`, `cmp`, `tsvc`, …; see [`crate::trace_view`]).
     pub traces: crate::trace_view::TraceView,
+    /// The SLO whose page is shown (`?page=slos&slo=<id>`); empty = the SLO overview.
+    pub slo: String,
+    /// SLO definitions shared by a link (the storage JSON of `slo::store`); empty = none.
+    pub slodefs: String,
 }
 
 impl Default for ViewState {
@@ -297,6 +301,8 @@ impl Default for ViewState {
             query_b: String::new(),
             expression: String::new(),
             traces: crate::trace_view::TraceView::default(),
+            slo: String::new(),
+            slodefs: String::new(),
         }
     }
 }
@@ -336,6 +342,8 @@ impl ViewState {
                 "band" => state.band = value != "0" && value != "false",
                 "qb" => state.query_b = value,
                 "expr" => state.expression = value,
+                "slo" => state.slo = value,
+                "slodefs" => state.slodefs = value,
                 _ => {}
             }
         }
@@ -415,6 +423,12 @@ impl ViewState {
         }
         let trace_pairs = self.traces.pairs();
         pairs.extend(trace_pairs.iter().map(|(k, v)| (*k, v.as_str())));
+        if !self.slo.is_empty() {
+            pairs.push(("slo", &self.slo));
+        }
+        if !self.slodefs.is_empty() {
+            pairs.push(("slodefs", &self.slodefs));
+        }
         encode_pairs(&pairs)
     }
 }
@@ -463,11 +477,13 @@ mod tests {
             query_b: "up".into(),
             expression: "A/B".into(),
             traces: crate::trace_view::TraceView::default(),
+            slo: "payments-availability".into(),
+            slodefs: "{}".into(),
         };
         let q = s.to_query();
         assert_eq!(
             q,
-            "page=settings&ds=prom&q=rate%28x%7Ba%3D%22b+c%22%7D%5B5m%5D%29&mode=instant&from=now-3h&to=1705312800000&tz=utc&refresh=30s&theme=dark&embed=v1&style=stacked&istyle=bars&unit=bytes&analyze=histogram&aq=0.9&aby=service&exact=1&band=1&qb=up&expr=A%2FB"
+            "page=settings&ds=prom&q=rate%28x%7Ba%3D%22b+c%22%7D%5B5m%5D%29&mode=instant&from=now-3h&to=1705312800000&tz=utc&refresh=30s&theme=dark&embed=v1&style=stacked&istyle=bars&unit=bytes&analyze=histogram&aq=0.9&aby=service&exact=1&band=1&qb=up&expr=A%2FB&slo=payments-availability&slodefs=%7B%7D"
         );
         assert_eq!(ViewState::from_query(&q), s);
     }
