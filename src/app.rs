@@ -70,6 +70,7 @@ pub fn App() -> impl IntoView {
                     Page::Explore => view! { <ExplorePage/> }.into_any(),
                     Page::Settings => view! { <SettingsPage/> }.into_any(),
                     Page::Slos => view! { <SlosPage/> }.into_any(),
+                    Page::Traces => view! { <crate::pages::traces::TracesPage/> }.into_any(),
                     other => view! { <NotBuiltPage page=other/> }.into_any(),
                 }}
             </main>

@@ -120,7 +120,7 @@ async fn instant_query_renders_a_table() {
 
 #[wasm_bindgen_test]
 async fn unbuilt_pages_say_so() {
-    let el = mount_app("?page=traces");
+    let el = mount_app("?page=logs");
     assert!(wait_until(2_000, || query(&el, "[data-testid=page-not-built]").is_some()).await);
     let text = el.text_content().unwrap_or_default();
     assert!(text.contains("not built yet"), "{text}");
@@ -529,4 +529,18 @@ async fn a_latency_threshold_between_bucket_edges_is_interpolated_and_flagged() 
     let warning = query(&el, &format!("{tile} .panel-warnings")).and_then(|w| w.text_content()).unwrap_or_default();
     assert!(warning.contains("not a bucket edge") && warning.contains("le=0.1") && warning.contains("le=0.25"), "{warning}");
     storage.remove_item(key).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn traces_page_searches_the_demo_and_opens_a_trace_with_its_waterfall() {
+    let el = mount_app("?page=traces&tsvc=checkout&tlimit=3");
+    assert!(wait_until(5_000, || count(&el, "[data-testid=trace-row]") == 3).await, "three demo checkout traces");
+    let row: HtmlElement = query(&el, "[data-testid=trace-row]").unwrap().unchecked_into();
+    row.click();
+    assert!(wait_until(5_000, || query(&el, "[data-testid=trace-summary]").is_some()).await, "the trace view opens");
+    assert_eq!(query(&el, "[data-testid=trace-spans]").and_then(|e| e.text_content()).as_deref(), Some("5"));
+    let canvas: HtmlCanvasElement = query(&el, "[data-testid=trace-waterfall-canvas]").unwrap().unchecked_into();
+    assert!(wait_until(3_000, || painted_pixels(&canvas) > 200).await, "the waterfall is drawn");
+    assert!(count(&el, "[data-testid=bottleneck-row]") >= 1, "a checkout trace has bottlenecks");
+    el.remove();
 }

@@ -8,3 +8,4 @@ pub mod heatmap;
 pub mod palette;
 pub mod short;
 pub mod timeseries;
+pub mod waterfall;

@@ -4,6 +4,7 @@ pub mod explore;
 pub mod not_built;
 pub mod settings;
 pub mod slos;
+pub mod traces;
 
 pub mod slo_compute;
 pub mod slo_defs;

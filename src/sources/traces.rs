@@ -69,3 +69,93 @@ async fn names(source: &DataSource, req: &TraceRequest) -> Result<Vec<String>, P
     let body = send(source, req, None).await?.unwrap_or_default();
     decode_name_list(&body).map_err(|message| PanelError { kind: "Unexpected answer".into(), message })
 }
+
+/// Traces decoded from one body (a backend answer or a file), shared behind `Arc`s.
+#[derive(Debug, Clone)]
+pub struct LoadedTraces {
+    pub traces: Vec<std::sync::Arc<sightline_core::trace::Trace>>,
+    /// The detected format's name ("Jaeger JSON", "OTLP/JSON", …).
+    pub format: String,
+    /// Body-level notes (per-trace warnings stay on each trace).
+    pub notes: Vec<String>,
+}
+
+/// Decodes trace bytes with the core's format detection.
+pub fn decode(body: &[u8]) -> Result<LoadedTraces, PanelError> {
+    let decoded = sightline_core::trace::decode_traces(body).map_err(|e| PanelError {
+        kind: "Not traces".into(),
+        message: format!("The data could not be read as traces: {e}."),
+    })?;
+    Ok(LoadedTraces {
+        traces: decoded.traces.into_iter().map(std::sync::Arc::new).collect(),
+        format: decoded.format.label().to_string(),
+        notes: decoded.warnings,
+    })
+}
+
+/// Loads one trace by id. `Ok(None)`: superseded.
+pub async fn fetch_trace(
+    source: &DataSource,
+    id: &str,
+    abort: Option<&web_sys::AbortSignal>,
+) -> Result<Option<LoadedTraces>, PanelError> {
+    let Some(body) = send(source, &TraceRequest::Trace { id: id.to_string(), v2: false }, abort).await? else {
+        return Ok(None);
+    };
+    let loaded = decode(&body)?;
+    if loaded.traces.is_empty() {
+        return Err(PanelError {
+            kind: "Not found".into(),
+            message: format!("The source '{}' has no trace with id {id} (it answered with no spans).", source.name),
+        });
+    }
+    Ok(Some(loaded))
+}
+
+/// A search's results: one summary row per trace, and the traces themselves when the backend sent
+/// them whole (Jaeger, Zipkin; Tempo sends summaries only).
+#[derive(Debug, Clone, Default)]
+pub struct SearchResults {
+    pub rows: Vec<sightline_core::trace_rows::TraceSummaryRow>,
+    pub traces: Vec<std::sync::Arc<sightline_core::trace::Trace>>,
+    pub notes: Vec<String>,
+}
+
+/// Runs a search. `Ok(None)`: superseded.
+pub async fn search(
+    source: &DataSource,
+    search: &sightline_core::trace_query::TraceSearch,
+    abort: Option<&web_sys::AbortSignal>,
+) -> Result<Option<SearchResults>, PanelError> {
+    let api = api_of(source)?;
+    let Some(body) = send(source, &TraceRequest::Search(search.clone()), abort).await? else { return Ok(None) };
+    if api == TraceApi::Tempo {
+        let (hits, skipped) = sightline_core::trace_query::decode_tempo_search(&body)
+            .map_err(|message| PanelError { kind: "Unexpected answer".into(), message })?;
+        let mut notes = Vec::new();
+        if skipped > 0 {
+            notes.push(format!("{skipped} result(s) without a valid trace id were left out."));
+        }
+        let rows = hits
+            .into_iter()
+            .map(|h| sightline_core::trace_rows::TraceSummaryRow {
+                trace_id: h.trace_id,
+                root_service: h.root_service,
+                root_operation: h.root_name,
+                start_ns: h.start_ns,
+                duration_ns: h.duration_ns,
+                spans: None,
+                errors: None,
+                services: None,
+            })
+            .collect();
+        return Ok(Some(SearchResults { rows, traces: Vec::new(), notes }));
+    }
+    // An empty Zipkin answer is `[]`, which is no trace format: it is simply no results.
+    if body.iter().filter(|b| !b.is_ascii_whitespace()).eq(b"[]".iter()) {
+        return Ok(Some(SearchResults::default()));
+    }
+    let loaded = decode(&body)?;
+    let rows = loaded.traces.iter().map(|t| sightline_core::trace_rows::summarize(t)).collect();
+    Ok(Some(SearchResults { rows, traces: loaded.traces, notes: loaded.notes }))
+}

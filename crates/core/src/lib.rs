@@ -55,3 +55,4 @@ pub mod trace_query;
 pub mod trace_view;
 pub mod offload;
 pub mod trace;
+pub mod trace_rows;

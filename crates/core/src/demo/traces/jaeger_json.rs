@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::shapes::{id_prefix, DemoSpan, DemoTrace, Kind};
+use super::shapes::{DemoSpan, DemoTrace, Kind};
 use crate::demo::data::mix;
 
 fn envelope(data: Value, total: usize) -> Vec<u8> {
@@ -31,11 +31,6 @@ pub(super) fn dependencies(counts: &BTreeMap<(&'static str, &'static str), u64>)
     let links: Vec<Value> = counts.iter().map(|((p, c), n)| json!({"parent": p, "child": c, "callCount": n})).collect();
     let total = links.len();
     envelope(Value::Array(links), total)
-}
-
-/// The trace id of slot `k`.
-pub(super) fn trace_id(seed: u64, k: i64) -> String {
-    format!("{:016x}{:016x}", id_prefix(seed), k as u64)
 }
 
 fn span_id(k: i64, i: usize) -> String {
@@ -63,14 +58,18 @@ fn kind_name(kind: Kind) -> &'static str {
 }
 
 /// Traces in Jaeger's envelope.
-pub(super) fn traces(seed: u64, traces: &[DemoTrace]) -> Vec<u8> {
-    let data: Vec<Value> = traces.iter().map(|t| trace(seed, t)).collect();
+pub(super) fn traces(traces: &[DemoTrace]) -> Vec<u8> {
+    let data: Vec<Value> = traces.iter().map(trace).collect();
     let total = data.len();
     envelope(Value::Array(data), total)
 }
 
-fn trace(seed: u64, t: &DemoTrace) -> Value {
-    let id = trace_id(seed, t.slot);
+fn trace(t: &DemoTrace) -> Value {
+    let id = t.trace_id.clone();
+    let span_id = |i: usize| match (&t.root_span_id, i) {
+        (Some(root), 0) => root.clone(),
+        _ => span_id(t.slot, i),
+    };
     let mut processes: BTreeMap<(&str, u8), String> = BTreeMap::new();
     for s in &t.spans {
         let n = processes.len() + 1;
@@ -97,11 +96,11 @@ fn trace(seed: u64, t: &DemoTrace) -> Value {
             }
             let references: Vec<Value> = s
                 .parent
-                .map(|p| vec![json!({"refType": "CHILD_OF", "traceID": id, "spanID": span_id(t.slot, p)})])
+                .map(|p| vec![json!({"refType": "CHILD_OF", "traceID": id, "spanID": span_id(p)})])
                 .unwrap_or_default();
             json!({
                 "traceID": id,
-                "spanID": span_id(t.slot, i),
+                "spanID": span_id(i),
                 "flags": 1,
                 "operationName": s.operation(),
                 "references": references,

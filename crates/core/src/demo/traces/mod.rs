@@ -14,6 +14,9 @@
 //! Search semantics: a trace matches when one of its spans has the service (and operation, and
 //! every tag, and a duration inside the bounds), as Jaeger's span-level index does; newest first;
 //! at most [`MAX_SCAN_SLOTS`] slots are looked at (the window's newest ones).
+//! `/api/traces/{id}` also answers the trace ids of the demo's exemplars (`/api/v1/query_exemplars`):
+//! a trace rooted at the exemplar's endpoint, at its time, with its span id, lasting at least the
+//! exemplar's latency — so an exemplar clicked in Explore opens a matching trace.
 //! Deterministic in `(seed, path, params, now_ms)`; never panics.
 
 mod jaeger_json;
@@ -136,7 +139,7 @@ fn search(seed: u64, params: &[(String, String)], now_ms: i64) -> ApiResult {
         }
         k -= 1;
     }
-    Ok(jaeger_json::traces(seed, &found))
+    Ok(jaeger_json::traces(&found))
 }
 
 fn trace_by_id(seed: u64, id: &str, now_ms: i64) -> ApiResult {
@@ -148,10 +151,31 @@ fn trace_by_id(seed: u64, id: &str, now_ms: i64) -> ApiResult {
     let (hi, lo) = id.split_at(16);
     let hi = u64::from_str_radix(hi, 16).map_err(|_| not_found())?;
     let k = u64::from_str_radix(lo, 16).map_err(|_| not_found())? as i64;
-    if hi != shapes::id_prefix(seed) || k < 0 || k.saturating_add(1).saturating_mul(SLOT_MS) > now_ms {
-        return Err(not_found());
+    let incident = incident_window_ms(now_ms);
+    if hi == shapes::id_prefix(seed) && k >= 0 && k.saturating_add(1).saturating_mul(SLOT_MS) <= now_ms {
+        return Ok(jaeger_json::traces(&[shapes::generate(seed, k, incident)]));
     }
-    Ok(jaeger_json::traces(seed, &[shapes::generate(seed, k, incident_window_ms(now_ms))]))
+    exemplar_trace(seed, &id, now_ms).map(|t| jaeger_json::traces(&[t])).ok_or_else(not_found)
+}
+
+/// The trace of a demo exemplar (`/api/v1/query_exemplars` of the demo names these ids): looked up
+/// among the last day's exemplars (20 streams × 144 slots), rooted at the exemplar's endpoint.
+fn exemplar_trace(seed: u64, id: &str, now_ms: i64) -> Option<DemoTrace> {
+    let found =
+        super::exemplars::demo_exemplars(seed, now_ms - super::exemplars::MAX_WINDOW_MS, now_ms, now_ms, |_| true);
+    for (labels, list) in found {
+        let Some(e) = list.into_iter().find(|e| e.trace_id == id) else { continue };
+        let service = shapes::static_service(labels.0.get("service")?)?;
+        let route = shapes::static_route(labels.0.get("route")?)?;
+        return Some(shapes::generate_for_exemplar(
+            (service, route),
+            e.t_ms,
+            e.value,
+            (e.trace_id, e.span_id),
+            incident_window_ms(now_ms),
+        ));
+    }
+    None
 }
 
 fn dependencies(seed: u64, params: &[(String, String)], now_ms: i64) -> ApiResult {
@@ -273,5 +297,42 @@ mod tests {
         assert!(pairs.contains(&("frontend".into(), "catalog".into())));
         let total: u64 = links.iter().map(|l| l["callCount"].as_u64().unwrap()).sum();
         assert!(total >= 360, "{total}: one hour has 360 slots, each with at least one call");
+    }
+
+    #[test]
+    fn demo_answers_decode_through_the_same_trace_decoder_as_a_real_jaeger() {
+        let r = DemoBackend::new(42).respond_traces(
+            "/api/traces",
+            &[("service".to_string(), "checkout".to_string()), ("limit".to_string(), "4".to_string())],
+            NOW,
+        );
+        let decoded = crate::trace::decode_traces(&r.body).unwrap();
+        assert_eq!(decoded.traces.len(), 4);
+        for t in &decoded.traces {
+            assert!(t.warnings().is_empty(), "{:?}", t.warnings());
+            assert_eq!(t.roots().len(), 1);
+            // checkout → cart and checkout → payments: 2 client spans + 3 server spans.
+            assert_eq!(t.len(), 5);
+            assert_eq!(t.service_names(), vec!["cart", "checkout", "payments"]);
+        }
+    }
+
+    #[test]
+    fn exemplar_trace_ids_of_the_demo_open_traces_rooted_at_their_endpoint() {
+        let found = crate::demo::exemplars::demo_exemplars(42, NOW - 3_600_000, NOW, NOW, |_| true);
+        let (labels, list) =
+            found.iter().find(|(l, _)| l.0.get("service").map(String::as_str) == Some("checkout")).unwrap();
+        let e = &list[0];
+        let (status, v) = get(&format!("/api/traces/{}", e.trace_id), &[]);
+        assert_eq!(status, 200);
+        let trace = &v["data"][0];
+        assert_eq!(trace["traceID"], e.trace_id.as_str());
+        let root =
+            trace["spans"].as_array().unwrap().iter().find(|s| s["references"].as_array().unwrap().is_empty()).unwrap();
+        assert_eq!(root["spanID"], e.span_id.as_str());
+        assert_eq!(root["operationName"], format!("POST {}", labels.0["route"]));
+        assert_eq!(root["startTime"].as_i64().unwrap(), e.t_ms * 1000);
+        // The root lasts at least the exemplar's observed latency.
+        assert!(root["duration"].as_i64().unwrap() >= (e.value * 1e6).round() as i64);
     }
 }

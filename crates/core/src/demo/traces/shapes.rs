@@ -118,6 +118,10 @@ impl DemoSpan {
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct DemoTrace {
     pub slot: i64,
+    /// 32 lower-case hex digits.
+    pub trace_id: String,
+    /// The root span's id when it is fixed (an exemplar names it); otherwise derived from the slot.
+    pub root_span_id: Option<String>,
     pub spans: Vec<DemoSpan>,
 }
 
@@ -196,24 +200,90 @@ pub(super) fn generate(seed: u64, k: i64, incident: (i64, i64)) -> DemoTrace {
     let mut rng = Rng(mix(seed.rotate_left(17) ^ (k as u64).wrapping_mul(0xA24B_AED4_963E_E407)));
     let start_ms = k.saturating_mul(SLOT_MS).saturating_add((rng.unit() * (SLOT_MS / 2) as f64) as i64);
     let in_incident = incident.0 <= start_ms && start_ms < incident.1;
+    let root = (shape.service, shape.method, shape.route);
+    let spans = build(&mut rng, root, start_ms, None, in_incident);
+    DemoTrace { slot: k, trace_id: format!("{:016x}{:016x}", id_prefix(seed), k as u64), root_span_id: None, spans }
+}
 
+/// The demo's `&'static` spelling of a service name seen in metrics labels.
+pub(super) fn static_service(name: &str) -> Option<&'static str> {
+    SHAPES
+        .iter()
+        .map(|s| s.service)
+        .chain(SHAPES.iter().flat_map(|s| s.calls.iter()).map(|c| c.service))
+        .find(|s| *s == name)
+}
+
+/// The demo's `&'static` spelling of a route seen in metrics labels.
+pub(super) fn static_route(route: &str) -> Option<&'static str> {
+    SHAPES
+        .iter()
+        .map(|s| s.route)
+        .chain(SHAPES.iter().flat_map(|s| s.calls.iter()).map(|c| c.route))
+        .find(|r| *r == route)
+}
+
+/// The method of a demo route (`GET` when unknown).
+pub(super) fn method_of(service: &str, route: &str) -> &'static str {
+    SHAPES
+        .iter()
+        .filter(|s| s.service == service && s.route == route)
+        .map(|s| s.method)
+        .chain(
+            SHAPES
+                .iter()
+                .flat_map(|s| s.calls.iter())
+                .filter(|c| c.service == service && c.route == route)
+                .map(|c| c.method),
+        )
+        .next()
+        .unwrap_or("GET")
+}
+
+/// The trace behind a demo exemplar: rooted at the exemplar's endpoint at its time, the root's own
+/// drawn time fixed to the exemplar's value (so the root lasts at least that long: exactly, unless
+/// its calls take longer), with the exemplar's trace and span ids.
+pub(super) fn generate_for_exemplar(
+    (service, route): (&'static str, &'static str),
+    t_ms: i64,
+    value_s: f64,
+    (trace_id, span_id): (String, String),
+    incident: (i64, i64),
+) -> DemoTrace {
+    let mut rng = Rng(mix(u64::from_str_radix(trace_id.get(..16).unwrap_or("0"), 16).unwrap_or(0)));
+    let in_incident = incident.0 <= t_ms && t_ms < incident.1;
+    let root = (service, method_of(service, route), route);
+    let spans = build(&mut rng, root, t_ms, Some((value_s * 1e6).round().max(1.0) as i64), in_incident);
+    DemoTrace { slot: t_ms.div_euclid(SLOT_MS), trace_id, root_span_id: Some(span_id), spans }
+}
+
+/// Builds the span tree below `root` starting at `start_ms`; `root_drawn_us` fixes the root's own
+/// drawn time (see [`generate`] for the three passes).
+fn build(
+    rng: &mut Rng,
+    root: (&'static str, &'static str, &'static str),
+    start_ms: i64,
+    root_drawn_us: Option<i64>,
+    in_incident: bool,
+) -> Vec<DemoSpan> {
     // Pass 1: the tree. `extra[i]` is the drawn time (server) or one-way network time (client);
     // `parallel[i]` marks a call that starts with the call before it.
     let mut spans: Vec<DemoSpan> = Vec::new();
     let mut extra: Vec<i64> = Vec::new();
     let mut parallel: Vec<bool> = Vec::new();
     let mut children: Vec<Vec<usize>> = Vec::new();
-    let mut work = vec![(None::<usize>, shape.service, shape.method, shape.route)];
+    let mut work = vec![(None::<usize>, root.0, root.1, root.2)];
     while let Some((parent, service, method, route)) = work.pop() {
         let (median_s, sigma) = endpoint_latency(service, route, in_incident).unwrap_or((0.01, 0.5));
-        let status = pick_status(&mut rng, &endpoint_statuses(service, route, in_incident));
+        let status = pick_status(rng, &endpoint_statuses(service, route, in_incident));
         let me = push(&mut spans, &mut children, parent, service, method, route, Kind::Server);
         if let Some(s) = spans.get_mut(me) {
             s.instance = (rng.unit() * 2.0) as u8;
             s.status = status;
             s.error = status >= 500;
         }
-        extra.push((median_s * (sigma * rng.gauss()).exp() * 1e6).max(50.0) as i64);
+        let drawn = (median_s * (sigma * rng.gauss()).exp() * 1e6).max(50.0) as i64;
+        extra.push(if parent.is_none() { root_drawn_us.unwrap_or(drawn) } else { drawn });
         parallel.push(false);
         for c in calls_of(service, route) {
             let client = push(&mut spans, &mut children, Some(me), service, c.method, c.route, Kind::Client);
@@ -267,7 +337,7 @@ pub(super) fn generate(seed: u64, k: i64, incident: (i64, i64)) -> DemoTrace {
             }
         }
     }
-    DemoTrace { slot: k, spans }
+    spans
 }
 
 /// Offsets of a server span's calls from its start (own work `pre` first; a parallel call starts
