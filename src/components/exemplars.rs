@@ -120,7 +120,12 @@ pub fn ExemplarLayer(
         }
     };
     view! {
-        <div class="exemplar-layer">
+        <div
+            class="exemplar-layer"
+            data-testid="exemplar-layer"
+            data-start-ms=move || geometry.get().map(|g| g.start_ms.to_string())
+            data-end-ms=move || geometry.get().map(|g| g.end_ms.to_string())
+        >
             <For
                 each=move || markers.get().0.into_iter().enumerate()
                 key=|(i, m)| (*i, m.exemplar.t_ms, m.exemplar.trace_id.clone())

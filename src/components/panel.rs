@@ -61,7 +61,8 @@ impl PanelData {
         let floats = self.float_summary();
         match &self.native {
             Some(n) if n.samples() > 0 => {
-                let native = format!("{} native histogram series · {} histogram samples", n.series.len(), n.samples());
+                let samples = if n.samples() == 1 { "1 histogram sample".to_string() } else { format!("{} histogram samples", n.samples()) };
+                let native = format!("{} native histogram series · {samples}", n.series.len());
                 if self.float_is_empty() {
                     match self.mode {
                         QueryMode::Range => format!("{native} · step {}", format_prom_duration(self.resolved.step_ms.max(0) as u64)),
