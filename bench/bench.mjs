@@ -13,6 +13,7 @@ import * as pct from './baselines/pct.mjs';
 import * as m4 from './baselines/m4.mjs';
 import * as hq from './baselines/hq.mjs';
 import * as json from './baselines/json.mjs';
+import * as burn from './baselines/burn.mjs';
 
 const params = new URLSearchParams(location.search);
 const SCALE = Number(params.get('scale') ?? 1);
@@ -28,6 +29,7 @@ const SIZES = {
   m4_n: scaled(10_000_000), m4_width: 1000,
   hq_series: scaled(500), hq_steps: 11_000, hq_buckets: 20, hq_incumbent_series: Math.min(10, scaled(500)),
   json_series: scaled(200), json_points: 10_000,
+  burn_slos: scaled(1000), burn_steps: 43_200, burn_incumbent_slos: Math.min(10, scaled(1000)),
 };
 
 window.__benchProgress = [];
@@ -228,6 +230,37 @@ function runJson() {
   return out;
 }
 
+function runBurn() {
+  const { burn_slos: slos, burn_steps: steps } = SIZES;
+  const b = new wasm.Burn(slos, steps);
+  const out = { input: { bytes: slos * steps * 16, checksum: b.checksum() }, variants: {}, checks: {} };
+  out.checks.wasm = b.check();
+  const windows = Array.from(b.windows()), budget = b.budget();
+  const wasmOut = b.out();
+  const views = () => [f64(b.bad_ptr(), slos * steps), f64(b.total_ptr(), slos * steps)]; // no copy of 691 MB
+  let [bad, total] = views();
+  const honestOut = new Float64Array(slos * windows.length);
+  burn.honest(bad, total, slos, steps, windows, budget, honestOut);
+  out.checks.js_honest = expect(sameBits(honestOut, wasmOut), 'JS prefix sums vs the core');
+  const K = SIZES.burn_incumbent_slos;
+  const points = Array.from({ length: K }, (_, s) => burn.toPoints(bad, total, s, steps));
+  const inc = points.map((p) => burn.incumbent(p, windows, budget));
+  out.checks.js_incumbent = expect(inc.every((rates, s) => rates.every((x, j) => close(x, wasmOut[s * windows.length + j]))), 'naive windows vs the core');
+  log('BURN: checks passed; timing');
+  const r = out.variants;
+  const fresh = () => { [bad, total] = views(); };
+  Object.assign(r, timeTogether({
+    wasm: () => b.run(), wasm_floor: () => b.floor(),
+    js_honest: { fn: () => burn.honest(bad, total, slos, steps, windows, budget, honestOut), setup: fresh },
+    js_floor: { fn: () => jsFloor(bad) + jsFloor(total), setup: fresh },
+  }));
+  r.js_incumbent = time(() => points.forEach((p) => burn.incumbent(p, windows, budget)), { runs: SLOW_RUNS, warmup: 1 });
+  r.js_incumbent.scaled_from_series = K;
+  r.js_incumbent.scale = slos / K;
+  b.free();
+  return out;
+}
+
 async function main() {
   const exports = await init({ module_or_path: './pkg/sightline_bench_wasm_bg.wasm' });
   memory = exports.memory;
@@ -238,7 +271,7 @@ async function main() {
     },
     workloads: {}, errors: [],
   };
-  for (const [id, run] of [['PCT-10M', runPct], ['M4-10M', runM4], ['HQ-PROM', runHq], ['JSON-PROM', runJson]]) {
+  for (const [id, run] of [['PCT-10M', runPct], ['M4-10M', runM4], ['HQ-PROM', runHq], ['JSON-PROM', runJson], ['BURN-30d', runBurn]]) {
     if (ONLY && ONLY !== id) continue;
     log(`${id}: generating and checking`);
     const t = performance.now();

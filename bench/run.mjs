@@ -99,6 +99,7 @@ const DESCRIPTIONS = {
   'M4-10M': '`downsample::m4` over 10M points at a regular 15 s step into 1,000 px (max gap 2 steps, as the app calls it)',
   'HQ-PROM': '`histogram_quantile(0.99)` over 500 series × 11,000 steps × 20 buckets (columnar `BucketLayout`)',
   'JSON-PROM': '`decode_response` of a 200 series × 10,000 points `query_range` body (`[ts,"value"]`) into columns',
+  'BURN-30d': 'burn rates of 8 windows (5 m, 30 m, 1 h, 2 h, 6 h, 1 d, 3 d, 30 d) at the end of 30 days of one-minute bad/total counts, for 1,000 SLOs (`slo::PrefixCounts`, the exact-mode core of `SliEvents`)',
 };
 const LABELS = {
   native: 'native (Rust, release)', wasm: 'WASM (Chromium)', js_honest: 'JS honest (typed arrays, same algorithm)',
@@ -111,6 +112,7 @@ const INCUMBENT = {
   'M4-10M': 'plain Arrays, per-point division, string-keyed Map of column objects, comparator sort',
   'HQ-PROM': 'Prometheus-shaped input (one series per `le`, label objects, plain Arrays), `le` parsed per step, comparator sort; measured on 10 of 500 series and scaled ×50',
   'JSON-PROM': '`TextDecoder` + `JSON.parse` + conversion loop into Float64Arrays',
+  'BURN-30d': 'naive windows: minutes as `{t, bad, total}` objects, `filter` + `reduce` per window; measured on 10 of 1,000 SLOs and scaled ×100',
 };
 
 const fmt = (x, d = 2) => (x == null || !Number.isFinite(x) ? '–' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(d));
@@ -118,7 +120,7 @@ const workloads = {};
 const lines = [];
 const md = [];
 let missed = 0, failed = 0;
-for (const id of ['PCT-10M', 'M4-10M', 'HQ-PROM', 'JSON-PROM']) {
+for (const id of ['PCT-10M', 'M4-10M', 'HQ-PROM', 'JSON-PROM', 'BURN-30d']) {
   const n = native.workloads?.[id], b = browserResults.workloads?.[id];
   if (!n && !b) continue;
   const rows = [];
@@ -136,7 +138,7 @@ for (const id of ['PCT-10M', 'M4-10M', 'HQ-PROM', 'JSON-PROM']) {
   add('js_floor', b?.variants?.js_floor);
   const med = (k) => rows.find((r) => r.key === k)?.median_ms;
   const wasmMs = med('wasm');
-  const incumbentMs = id === 'HQ-PROM' ? med('js_incumbent') * (b?.variants?.js_incumbent?.scale ?? 1) : med('js_incumbent');
+  const incumbentMs = med('js_incumbent') * (b?.variants?.js_incumbent?.scale ?? 1);
   const incumbentBase = id === 'PCT-10M' ? med('wasm_small') : wasmMs;
   const bytes = b?.input?.bytes ?? n?.input_bytes;
   const ratios = [];
@@ -159,6 +161,7 @@ for (const id of ['PCT-10M', 'M4-10M', 'HQ-PROM', 'JSON-PROM']) {
     ratio('native throughput, MB/s', bytes / 1e3 / med('native'), null);
     ratio('JS-incumbent throughput, MB/s', bytes / 1e3 / incumbentMs, null);
   }
+  if (id === 'BURN-30d') ratio('WASM time, ms', wasmMs, 50, '<=');
   ratio('JS floor / WASM floor', med('js_floor') / med('wasm_floor'), null);
   const checks = { native: n?.check, browser: b?.checks, same_input: n?.input_checksum === b?.input?.checksum, checksum: b?.input?.checksum };
   if (!n?.check?.ok || b?.error || !checks.same_input) failed++;
@@ -198,15 +201,15 @@ const header = [
 const cell = (w, name) => {
   const r = w?.ratios.find((x) => x.name.startsWith(name));
   if (!r || !Number.isFinite(r.value)) return '–';
-  const v = name === 'WASM throughput' ? `${fmt(r.value)} MB/s` : `${fmt(r.value)}×`;
+  const v = name === 'WASM throughput' ? `${fmt(r.value)} MB/s` : name === 'WASM time' ? `${fmt(r.value)} ms` : `${fmt(r.value)}×`;
   return r.met == null ? v : `${v} (${r.met ? 'met' : '**missed**'}: ${r.target})`;
 };
 const summary = ['', '## Summary (ratios of medians)', '',
   '| workload | WASM / floor | WASM / native | JS-honest / WASM | JS-incumbent / WASM | other |', '|---|---|---|---|---|---|'];
 for (const [id, w] of Object.entries(workloads)) {
   const other = id === 'PCT-10M' ? `d3 quickselect / WASM ${cell(w, 'JS d3')}; Float64Array.sort / WASM ${cell(w, 'JS Float64Array.sort')}`
-    : id === 'JSON-PROM' ? `WASM ${cell(w, 'WASM throughput')}` : '';
-  const incumbent = cell(w, 'JS-incumbent / WASM') + (id === 'PCT-10M' ? ' (both on the first 1M)' : id === 'HQ-PROM' ? ' (10 of 500 series, scaled)' : '');
+    : id === 'JSON-PROM' ? `WASM ${cell(w, 'WASM throughput')}` : id === 'BURN-30d' ? `WASM ${cell(w, 'WASM time')}` : '';
+  const incumbent = cell(w, 'JS-incumbent / WASM') + (id === 'PCT-10M' ? ' (both on the first 1M)' : id === 'HQ-PROM' ? ' (10 of 500 series, scaled)' : id === 'BURN-30d' ? ' (10 of 1,000 SLOs, scaled)' : '');
   summary.push(`| ${id} | ${cell(w, 'WASM / WASM floor')} | ${cell(w, 'WASM / native')} | ${cell(w, 'JS-honest / WASM')} | ${incumbent} | ${other} |`);
 }
 fs.writeFileSync(path.join(outDir, 'results.md'), [...header, ...summary, ...md, ''].join('\n'));

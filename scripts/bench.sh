@@ -3,7 +3,7 @@
 # (crates/bench, bench-native) and the browser half (bench/run.mjs: headless Chromium), and prints
 # one table per workload; results in target/bench/results.{json,md}.
 # Extra arguments go to both runners: --scale 0.1 (smaller inputs), --runs N, --warmup N,
-# --only ID (one of PCT-10M, M4-10M, HQ-PROM, JSON-PROM). BENCH_WASM_OPT=1 runs wasm-opt -O3.
+# --only ID (one of PCT-10M, M4-10M, HQ-PROM, JSON-PROM, BURN-30d). BENCH_WASM_OPT=1 runs wasm-opt -O3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -27,15 +27,17 @@ done
 step "build (native and wasm32, release, opt-level 3)"
 cargo build --locked -q --release -p sightline-bench --bin bench-native
 cargo build --locked -q --release --target wasm32-unknown-unknown -p sightline-bench-wasm
+# Build outputs follow CARGO_TARGET_DIR; results always go to target/bench/.
+build_dir="${CARGO_TARGET_DIR:-target}"
 mkdir -p target/bench
 rm -rf target/bench/pkg
-wasm-bindgen --target web --out-dir target/bench/pkg target/wasm32-unknown-unknown/release/sightline_bench_wasm.wasm
+wasm-bindgen --target web --out-dir target/bench/pkg "$build_dir/wasm32-unknown-unknown/release/sightline_bench_wasm.wasm"
 if [ "${BENCH_WASM_OPT:-0}" = 1 ]; then
   wasm-opt -O3 target/bench/pkg/sightline_bench_wasm_bg.wasm -o target/bench/pkg/sightline_bench_wasm_bg.wasm
 fi
 
 step "native runs"
-target/release/bench-native --out target/bench/native.json "${native_args[@]}"
+"$build_dir/release/bench-native" --out target/bench/native.json "${native_args[@]}"
 step "browser runs (headless Chromium)"
 node bench/run.mjs --native target/bench/native.json --pkg target/bench/pkg --out target/bench "${page_args[@]}"
 step "wall time $(( $(date +%s) - start )) s"

@@ -5,7 +5,7 @@
 //! bytes) and pointers into WASM memory so the JavaScript baselines can copy the same input.
 //! Timing is done in JavaScript around these calls.
 
-use sightline_bench::inputs::{self, HqInput, M4Input, PromJson, SEED_HQ, SEED_JSON, SEED_M4, SEED_PCT};
+use sightline_bench::inputs::{self, BurnInput, HqInput, M4Input, PromJson, SEED_BURN, SEED_HQ, SEED_JSON, SEED_M4, SEED_PCT};
 use sightline_bench::{floor, reference, workloads};
 use sightline_core::downsample::M4Line;
 use sightline_core::formats::prometheus::{PromError, QueryResponse};
@@ -266,5 +266,69 @@ impl Json {
 
     pub fn expected_v_len(&self) -> usize {
         self.gen.values.len()
+    }
+}
+
+/// BURN-30d: burn rates of 8 windows at the end of 30 days of minutes, for many SLOs.
+#[wasm_bindgen]
+pub struct Burn {
+    input: BurnInput,
+    out: Vec<f64>,
+}
+
+#[wasm_bindgen]
+impl Burn {
+    #[wasm_bindgen(constructor)]
+    pub fn new(slos: usize, steps: usize) -> Burn {
+        let input = inputs::burn_events(slos, steps, SEED_BURN);
+        let out = vec![0.0; input.slos * workloads::BURN_WINDOWS.len()];
+        Burn { input, out }
+    }
+
+    pub fn checksum(&self) -> String {
+        hex(inputs::checksum_f64(&self.input.bad) ^ inputs::checksum_f64(&self.input.total).rotate_left(1))
+    }
+
+    pub fn bad_ptr(&self) -> usize {
+        self.input.bad.as_ptr() as usize
+    }
+
+    pub fn total_ptr(&self) -> usize {
+        self.input.total.as_ptr() as usize
+    }
+
+    pub fn slos(&self) -> usize {
+        self.input.slos
+    }
+
+    pub fn steps(&self) -> usize {
+        self.input.steps
+    }
+
+    /// Windows in steps and the budget, for the JS baselines.
+    pub fn windows(&self) -> Vec<f64> {
+        workloads::BURN_WINDOWS.iter().map(|&w| w as f64).collect()
+    }
+
+    pub fn budget(&self) -> f64 {
+        workloads::BURN_BUDGET
+    }
+
+    pub fn run(&mut self) {
+        workloads::burn(&self.input, &mut self.out);
+    }
+
+    /// The burn rates of the last run (`slos × 8`).
+    pub fn out(&self) -> Vec<f64> {
+        self.out.clone()
+    }
+
+    pub fn floor(&self) -> f64 {
+        floor::read_f64(&self.input.bad).wrapping_add(floor::read_f64(&self.input.total)) as f64
+    }
+
+    pub fn check(&mut self) -> Result<String, String> {
+        self.run();
+        workloads::check_burn(&self.input, &self.out)
     }
 }

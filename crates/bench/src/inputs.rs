@@ -25,6 +25,9 @@ pub struct Sizes {
     /// JSON-PROM: series and points per series.
     pub json_series: usize,
     pub json_points: usize,
+    /// BURN-30d: SLOs, and one-minute steps per SLO (30 days).
+    pub burn_slos: usize,
+    pub burn_steps: usize,
 }
 
 impl Sizes {
@@ -39,6 +42,8 @@ impl Sizes {
         hq_buckets: 20,
         json_series: 200,
         json_points: 10_000,
+        burn_slos: 1000,
+        burn_steps: 43_200,
     };
 
     /// Every count multiplied by `f` (at least 1; for quick runs and tests).
@@ -55,6 +60,8 @@ impl Sizes {
             hq_buckets: full.hq_buckets,
             json_series: s(full.json_series),
             json_points: full.json_points,
+            burn_slos: s(full.burn_slos),
+            burn_steps: full.burn_steps,
         }
     }
 }
@@ -64,6 +71,7 @@ pub const SEED_PCT: u64 = 0x5EED_0001;
 pub const SEED_M4: u64 = 0x5EED_0002;
 pub const SEED_HQ: u64 = 0x5EED_0003;
 pub const SEED_JSON: u64 = 0x5EED_0004;
+pub const SEED_BURN: u64 = 0x5EED_0005;
 
 /// `n` lognormal latencies in ms: median 50 ms, σ = 1 (performance.md §0).
 pub fn lognormal(n: usize, seed: u64) -> Vec<f64> {
@@ -215,6 +223,38 @@ pub fn prom_json(series: usize, points: usize, seed: u64) -> PromJson {
     }
     body.push_str("]}}");
     PromJson { body: body.into_bytes(), series, t_ms, values }
+}
+
+/// Per-minute SLI events of many SLOs, SLO after SLO: `bad[slo·steps + k]` and `total[…]` are the
+/// bad and total events of minute `k` (whole numbers, so every sum is exact in an `f64`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BurnInput {
+    pub slos: usize,
+    pub steps: usize,
+    pub bad: Vec<f64>,
+    pub total: Vec<f64>,
+}
+
+/// `slos × steps` minutes: 0–4,095 requests a minute, about 0.1 % bad, and for one SLO in eight
+/// an incident (10 % bad) over a seeded stretch of 2 hours to 2 days.
+pub fn burn_events(slos: usize, steps: usize, seed: u64) -> BurnInput {
+    let mut rng = Rng::new(seed);
+    let (mut bad, mut total) = (Vec::with_capacity(slos * steps), Vec::with_capacity(slos * steps));
+    for slo in 0..slos {
+        let r = rng.next_u64();
+        let len = 120 + (r >> 20) % 2_760;
+        let start = (r >> 40) % (steps as u64).max(1);
+        let incident = |k: u64| slo % 8 == 0 && k >= start && k < start + len;
+        for k in 0..steps as u64 {
+            let r = rng.next_u64();
+            let t = (r & 0xFFF) as f64;
+            let per_mille = if incident(k) { 100 } else { 1 };
+            let b = ((r >> 12) % 1000 < per_mille) as u64 * (1 + (r >> 32) % 8);
+            total.push(t);
+            bad.push((b as f64).min(t));
+        }
+    }
+    BurnInput { slos, steps, bad, total }
 }
 
 /// A 64-bit checksum of a word stream (multiply-rotate; not cryptographic).

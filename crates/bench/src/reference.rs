@@ -1,6 +1,7 @@
 //! Plain reference implementations that every timed result is checked against before it is
 //! timed: a full sort for percentiles, per-point column arithmetic for M4, a line-by-line port of
-//! Prometheus' `bucketQuantile` for histogram quantiles, and the generator's own columns for JSON.
+//! Prometheus' `bucketQuantile` for histogram quantiles, the generator's own columns for JSON, and
+//! window-by-window sums for burn rates.
 //! Slow on purpose; they are never timed.
 
 use sightline_core::formats::prometheus::{QueryResponse, ResultData};
@@ -222,6 +223,25 @@ pub fn check_decoded(got: &QueryResponse, want: &PromJson) -> Result<(), String>
 /// Checks two floats for equality within `tol` (absolute for |x| < 1, relative above); NaN equals NaN.
 pub fn close(a: f64, b: f64, tol: f64) -> bool {
     (a.is_nan() && b.is_nan()) || a == b || (a - b).abs() <= tol * a.abs().max(b.abs()).max(1.0)
+}
+
+/// Burn rates by summing each window's minutes afresh (no prefix sums): for every SLO of
+/// `steps` minutes and every window of `w` minutes ending at the last minute,
+/// `(bad / total) / budget`, NaN without events.
+pub fn burn_rates(bad: &[f64], total: &[f64], steps: usize, windows: &[usize], budget: f64) -> Vec<f64> {
+    let mut out = Vec::new();
+    if steps == 0 {
+        return out;
+    }
+    for (b, t) in bad.chunks_exact(steps).zip(total.chunks_exact(steps)) {
+        for &w in windows {
+            let from = steps.saturating_sub(w);
+            let sb: f64 = b.iter().skip(from).sum();
+            let st: f64 = t.iter().skip(from).sum();
+            out.push(if st > 0.0 { (sb / st).clamp(0.0, 1.0) / budget } else { f64::NAN });
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@ use sightline_core::downsample::{self, M4Line};
 use sightline_core::formats::prometheus::{self, PromError, QueryResponse};
 use sightline_core::stats::{self, BucketLayout, QuantileMethod};
 
-use crate::inputs::{HqInput, M4Input, PromJson};
+use sightline_core::slo::{Counted, PrefixCounts};
+
+use crate::inputs::{BurnInput, HqInput, M4Input, PromJson};
 use crate::reference;
 
 /// The workload ids of performance.md §9 that `make bench` runs.
@@ -13,6 +15,13 @@ pub const PCT: &str = "PCT-10M";
 pub const M4: &str = "M4-10M";
 pub const HQ: &str = "HQ-PROM";
 pub const JSON: &str = "JSON-PROM";
+pub const BURN: &str = "BURN-30d";
+
+/// BURN-30d's windows in one-minute steps: the Google SRE workbook tiers' long and short windows
+/// (5 m, 30 m, 1 h, 2 h, 6 h, 1 d, 3 d) and the 30-day SLO window.
+pub const BURN_WINDOWS: [usize; 8] = [5, 30, 60, 120, 360, 1_440, 4_320, 43_200];
+/// BURN-30d's error budget (a 99.9 % objective).
+pub const BURN_BUDGET: f64 = 0.001;
 
 /// PCT-10M asks for p50, p95 and p99, exact, linear interpolation (type 7).
 pub const PCT_QS: [f64; 3] = [0.5, 0.95, 0.99];
@@ -102,10 +111,43 @@ pub fn check_json(got: &Result<QueryResponse, PromError>, want: &PromJson) -> Re
     }
 }
 
+/// BURN: per SLO, the prefix sums of its minutes (the exact-mode core of the app's `SliEvents`)
+/// and the burn rate of each window ending at the last minute, into `out` (`slos × 8`, NaN for a
+/// window without events).
+pub fn burn(input: &BurnInput, out: &mut [f64]) {
+    if input.steps == 0 {
+        return;
+    }
+    let slos = input.bad.chunks_exact(input.steps).zip(input.total.chunks_exact(input.steps));
+    let mut prefix = PrefixCounts::default();
+    for ((bad, total), out) in slos.zip(out.chunks_exact_mut(BURN_WINDOWS.len())) {
+        prefix.refill(Counted::Bad, bad, total);
+        for (o, (_, rate)) in out.iter_mut().zip(prefix.burn_rates_at_end(&BURN_WINDOWS, BURN_BUDGET)) {
+            *o = rate.unwrap_or(f64::NAN);
+        }
+    }
+}
+
+/// BURN result vs summing every window minute by minute: equal (the counts are whole numbers,
+/// so both sums are exact and the burn rates identical).
+pub fn check_burn(input: &BurnInput, got: &[f64]) -> Result<String, String> {
+    let want = reference::burn_rates(&input.bad, &input.total, input.steps, &BURN_WINDOWS, BURN_BUDGET);
+    if want.len() != got.len() {
+        return Err(format!("{} burn rates, the window sums give {}", got.len(), want.len()));
+    }
+    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+        if g.to_bits() != w.to_bits() && !(g.is_nan() && w.is_nan()) {
+            return Err(format!("SLO {} window {}: {g} != {w} from summing the window", i / BURN_WINDOWS.len(), i % BURN_WINDOWS.len()));
+        }
+    }
+    let fast = want.iter().filter(|&&r| r >= 14.4).count();
+    Ok(format!("{} burn rates equal summing each window minute by minute ({fast} at or over 14.4×)", want.len()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inputs::{self, SEED_HQ, SEED_JSON, SEED_M4, SEED_PCT};
+    use crate::inputs::{self, SEED_BURN, SEED_HQ, SEED_JSON, SEED_M4, SEED_PCT};
 
     #[test]
     fn every_kernel_passes_its_check_on_small_inputs() {
@@ -119,5 +161,12 @@ mod tests {
         check_hq(&h, &out).unwrap();
         let j = inputs::prom_json(3, 2000, SEED_JSON);
         check_json(&json(&j.body), &j).unwrap();
+        let b = inputs::burn_events(16, 43_200, SEED_BURN);
+        let mut rates = vec![0.0; 16 * BURN_WINDOWS.len()];
+        burn(&b, &mut rates);
+        check_burn(&b, &rates).unwrap();
+        assert!(rates.iter().all(|r| r.is_finite() && *r >= 0.0), "every window has events");
+        rates[3] += 1.0;
+        assert!(check_burn(&b, &rates).is_err(), "the check notices a wrong rate");
     }
 }

@@ -27,6 +27,8 @@
 //! - [`datasource`]: data-source configuration, validation and secret-free storage form.
 //! - [`urlencoding`]: query-string encoding and decoding.
 //! - [`trace_link`]: the view an exemplar's trace id opens (`?page=traces&trace=<id>`).
+//! - [`trace`]: the columnar span store of a trace, tolerant decoding of trace formats (Jaeger …)
+//!   into it.
 
 pub mod counters;
 pub mod datasource;
@@ -48,3 +50,4 @@ pub mod trace_link;
 pub mod units;
 pub mod urlencoding;
 pub mod viewstate;
+pub mod trace;

@@ -9,7 +9,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use serde_json::{json, Value};
-use sightline_bench::inputs::{self, Sizes, SEED_HQ, SEED_JSON, SEED_M4, SEED_PCT};
+use sightline_bench::inputs::{self, Sizes, SEED_BURN, SEED_HQ, SEED_JSON, SEED_M4, SEED_PCT};
 use sightline_bench::{floor, workloads};
 
 struct Opts {
@@ -154,6 +154,27 @@ fn main() {
         }
         out.insert(workloads::JSON.into(), v);
         eprintln!("native {}: done", workloads::JSON);
+    }
+    if want(workloads::BURN) {
+        let t = Instant::now();
+        let b = inputs::burn_events(s.burn_slos, s.burn_steps, SEED_BURN);
+        let gen_ms = t.elapsed().as_secs_f64() * 1e3;
+        let mut res = vec![0.0; b.slos * workloads::BURN_WINDOWS.len()];
+        workloads::burn(&b, &mut res);
+        let check = workloads::check_burn(&b, &res);
+        failed |= check.is_err();
+        let sum = inputs::checksum_f64(&b.bad) ^ inputs::checksum_f64(&b.total).rotate_left(1);
+        let mut v = result(check, (b.bad.len() + b.total.len()) * 8, sum, gen_ms);
+        if v["check"]["ok"] == true {
+            (v["kernel"], v["floor"]) = time_pair(
+                w,
+                r,
+                || workloads::burn(&b, &mut res),
+                || floor::read_f64(&b.bad).wrapping_add(floor::read_f64(&b.total)),
+            );
+        }
+        out.insert(workloads::BURN.into(), v);
+        eprintln!("native {}: done", workloads::BURN);
     }
 
     let doc = json!({ "runner": "native", "arch": std::env::consts::ARCH, "sizes": format!("{s:?}"),

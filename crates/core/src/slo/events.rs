@@ -30,6 +30,7 @@ use std::cmp::Ordering;
 use crate::counters::{counter_series, increase_exact, increase_prometheus, CounterFn, EvalGrid};
 use crate::series::Series;
 
+use super::prefix::PrefixCounts;
 use super::SloError;
 
 /// How window counts are computed from counter samples.
@@ -117,9 +118,8 @@ pub struct SliEvents<'a> {
     grid: EvalGrid,
     mode: CountMode,
     counted: Counted,
-    /// Exact mode: `prefix_bad[k]` = bad events in steps `0..k` (length steps + 1).
-    prefix_bad: Vec<f64>,
-    prefix_total: Vec<f64>,
+    /// Exact mode: bad and total events in steps `0..k` (empty in Prometheus mode).
+    prefix: PrefixCounts,
     /// Both modes: covered steps in `0..k`.
     prefix_covered: Vec<u32>,
     /// Prometheus mode: weighted good-or-bad series and total series.
@@ -237,28 +237,15 @@ impl<'a> SliEvents<'a> {
             acc += u32::from(*c);
             prefix_covered.push(acc);
         }
-        let (mut prefix_bad, mut prefix_total) = (Vec::new(), Vec::new());
+        let mut prefix = PrefixCounts::default();
         if mode == CountMode::Exact {
             let mut counted_inc = vec![0.0; steps];
             for (w, s) in &counted_terms {
                 add_exact_increments(s, grid, *w, &mut counted_inc, None);
             }
-            prefix_bad.reserve(steps + 1);
-            prefix_total.reserve(steps + 1);
-            prefix_bad.push(0.0);
-            prefix_total.push(0.0);
-            let (mut pb, mut pt) = (0.0, 0.0);
-            for (c, t) in counted_inc.iter().zip(&total) {
-                pb += match counted {
-                    Counted::Bad => *c,
-                    Counted::Good => t - c,
-                };
-                pt += t;
-                prefix_bad.push(pb);
-                prefix_total.push(pt);
-            }
+            prefix = PrefixCounts::from_increments(counted, &counted_inc, &total);
         }
-        Ok(SliEvents { grid, mode, counted, prefix_bad, prefix_total, prefix_covered, counted_terms, total_terms, latency, warnings })
+        Ok(SliEvents { grid, mode, counted, prefix, prefix_covered, counted_terms, total_terms, latency, warnings })
     }
 
     /// The evaluation grid.
@@ -317,10 +304,7 @@ impl<'a> SliEvents<'a> {
         let covered_steps = self.covered_in(idx, w);
         match self.mode {
             CountMode::Exact => {
-                let hi = idx + 1;
-                let lo = hi.saturating_sub(w);
-                let bad = self.prefix_bad.get(hi)? - self.prefix_bad.get(lo)?;
-                let total = self.prefix_total.get(hi)? - self.prefix_total.get(lo)?;
+                let (bad, total) = self.prefix.window(idx, w);
                 Some(WindowCounts { bad, total, steps: w, covered_steps })
             }
             CountMode::Prometheus => {
@@ -351,11 +335,7 @@ impl<'a> SliEvents<'a> {
         match self.mode {
             CountMode::Exact => {
                 for (i, c) in out.iter_mut().enumerate() {
-                    let hi = i + 1;
-                    let lo = hi.saturating_sub(w);
-                    let get = |p: &[f64], k: usize| p.get(k).copied().unwrap_or(0.0);
-                    c.bad = get(&self.prefix_bad, hi) - get(&self.prefix_bad, lo);
-                    c.total = get(&self.prefix_total, hi) - get(&self.prefix_total, lo);
+                    (c.bad, c.total) = self.prefix.window(i, w);
                 }
             }
             CountMode::Prometheus => {

@@ -8,6 +8,8 @@
 //! - [`events`]: bad and total events on an evaluation grid from counter samples, exact or
 //!   Prometheus-compatible, ratio or latency (histogram bucket) SLIs; prefix sums make any window
 //!   O(1); data coverage per step.
+//! - [`prefix`]: prefix sums of per-step bad/total events; windows in O(1), burn rates of many
+//!   windows at the end of the grid.
 //! - [`budget`]: the SLI per OpenSLO budgeting method (Occurrences, Timeslices,
 //!   RatioTimeslices), budget consumed/remaining, burn rates, time to exhaustion, coverage.
 //! - [`catalog`]: the demo source's example SLOs as data (selectors, objective and window texts).
@@ -30,6 +32,7 @@ pub mod budget;
 pub mod catalog;
 pub mod events;
 pub mod objective;
+pub mod prefix;
 pub mod window;
 
 use std::fmt;
@@ -44,6 +47,7 @@ pub use budget::{
 };
 pub use events::{CountMode, Counted, LatencyThreshold, SliEvents, WindowCounts};
 pub use objective::{Objective, Ratio, SliceTarget};
+pub use prefix::PrefixCounts;
 pub use window::{CalendarPeriod, ResolvedWindow, SloWindow};
 
 /// Why an SLO definition or computation was refused. `Display` is the message for the user.

@@ -1,0 +1,140 @@
+//! The per-(service, operation) statistics table (algorithms.md §9, jaeger-ui `tableValues.ts`
+//! plus what Jaeger lacks), over one trace or over many (a search's traces).
+//!
+//! Per group: span count, number of traces it occurs in, total / min / avg / max duration, exact
+//! p50 / p95 / p99 of durations (linear interpolation between closest ranks, Hyndman–Fan type 7,
+//! by [`crate::stats::percentile::quantiles`]), self total (see [`super::self_time`]),
+//! critical-path total (see [`super::critical_path`]), `self_share` = self total / the summed
+//! duration of the traces looked at (Jaeger's "%" column; `None` when that sum is 0), error count
+//! and error rate (errors / count, 0–1). Rows are sorted by (service, operation); the caller
+//! re-sorts for display. No group is ever empty, so no statistic is made up.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::critical_path::critical_path;
+use super::model::{StrId, Trace};
+use super::self_time::self_times;
+use crate::stats::percentile::{quantiles, QuantileMethod};
+
+/// One row of the statistics table. Times in ns.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OperationStats {
+    pub service: Arc<str>,
+    pub operation: Arc<str>,
+    /// Number of spans.
+    pub count: usize,
+    /// Number of traces with at least one such span.
+    pub traces: usize,
+    pub total_ns: u64,
+    pub min_ns: u64,
+    pub max_ns: u64,
+    pub avg_ns: f64,
+    pub p50_ns: f64,
+    pub p95_ns: f64,
+    pub p99_ns: f64,
+    pub self_total_ns: u64,
+    pub critical_total_ns: u64,
+    /// Self total / summed trace durations (0–1), `None` when the traces last 0 ns.
+    pub self_share: Option<f64>,
+    pub error_count: usize,
+    /// `error_count / count` (0–1).
+    pub error_rate: f64,
+}
+
+#[derive(Default)]
+struct Acc {
+    durations: Vec<f64>,
+    total: u64,
+    min: u64,
+    max: u64,
+    self_total: u64,
+    critical_total: u64,
+    errors: usize,
+    traces: usize,
+    last_trace: usize,
+}
+
+/// The statistics table over `traces` (one or many; see the module doc).
+pub fn operation_stats<'a>(traces: impl IntoIterator<Item = &'a Trace>) -> Vec<OperationStats> {
+    let mut groups: HashMap<(Arc<str>, Arc<str>), Acc> = HashMap::new();
+    let mut summed_duration: u64 = 0;
+    for (ti, trace) in traces.into_iter().enumerate() {
+        summed_duration = summed_duration.saturating_add(trace.duration_ns());
+        let selfs = self_times(trace);
+        let cp = critical_path(trace);
+        // Resolve each (service, operation) pair of this trace's string table once.
+        let mut local: HashMap<(StrId, StrId), (Arc<str>, Arc<str>)> = HashMap::new();
+        for span in trace.spans() {
+            let i = span.index() as usize;
+            let (sid, oid) = (
+                trace.services().get(i).copied().unwrap_or_default(),
+                trace.operations().get(i).copied().unwrap_or_default(),
+            );
+            let key = local
+                .entry((sid, oid))
+                .or_insert_with(|| (Arc::from(trace.str(sid)), Arc::from(trace.str(oid))))
+                .clone();
+            let acc = groups.entry(key).or_insert_with(|| Acc {
+                min: u64::MAX,
+                last_trace: usize::MAX,
+                ..Acc::default()
+            });
+            let d = span.duration_ns();
+            acc.durations.push(d as f64);
+            acc.total = acc.total.saturating_add(d);
+            acc.min = acc.min.min(d);
+            acc.max = acc.max.max(d);
+            acc.self_total = acc
+                .self_total
+                .saturating_add(selfs.get(i).copied().unwrap_or(0));
+            acc.critical_total = acc
+                .critical_total
+                .saturating_add(cp.per_span_ns.get(i).copied().unwrap_or(0));
+            acc.errors += usize::from(span.is_error());
+            if acc.last_trace != ti {
+                acc.last_trace = ti;
+                acc.traces += 1;
+            }
+        }
+    }
+    let mut rows: Vec<OperationStats> = groups
+        .into_iter()
+        .map(|((service, operation), acc)| {
+            let count = acc.durations.len();
+            let q = quantiles(&acc.durations, &[0.5, 0.95, 0.99], QuantileMethod::Linear)
+                .ok()
+                .and_then(|q| q.values);
+            let at = |k: usize| {
+                q.as_ref()
+                    .and_then(|v| v.get(k).copied())
+                    .unwrap_or(f64::NAN)
+            };
+            OperationStats {
+                service,
+                operation,
+                count,
+                traces: acc.traces,
+                total_ns: acc.total,
+                min_ns: acc.min,
+                max_ns: acc.max,
+                avg_ns: acc.total as f64 / count.max(1) as f64,
+                p50_ns: at(0),
+                p95_ns: at(1),
+                p99_ns: at(2),
+                self_total_ns: acc.self_total,
+                critical_total_ns: acc.critical_total,
+                self_share: (summed_duration > 0)
+                    .then(|| acc.self_total as f64 / summed_duration as f64),
+                error_count: acc.errors,
+                error_rate: acc.errors as f64 / count.max(1) as f64,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        a.service
+            .cmp(&b.service)
+            .then_with(|| a.operation.cmp(&b.operation))
+    });
+    rows
+}
