@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use super::bars::BarsView;
 use super::exemplars::ExemplarContext;
-use super::native::{NativeData, NativeHistogramView};
+use super::native::{native_csv, NativeData, NativeHistogramView};
 use super::chart::TimeSeriesChart;
 use super::heatmap::HeatmapChart;
 use super::stat::StatTiles;
@@ -389,7 +389,9 @@ fn PanelBody(data: Arc<PanelData>) -> impl IntoView {
         }
     };
     let export = move |_| {
+        let native_only = data.native.as_ref().filter(|n| n.samples() > 0 && data.float_is_empty());
         let text = match &data.response.data {
+            _ if native_only.is_some() => native_only.map(|n| native_csv(n, data.mode)).unwrap_or_default(),
             ResultData::Matrix(series) => series_csv(series),
             ResultData::Vector(samples) => instant_csv(samples),
             ResultData::Scalar { t_ms, value } => {
