@@ -16,6 +16,7 @@ pub mod query;
 pub mod expression;
 pub mod raw;
 pub mod exemplars;
+pub mod traces;
 
 use crate::state::browser;
 
@@ -82,7 +83,7 @@ pub async fn send(
             let resp = DemoBackend::new(DEMO_SEED).respond(&req.path(), &req.params(), browser::now_ms());
             Ok(RawResponse { status: resp.status, body: resp.body })
         }
-        SourceKind::Prometheus => fetch(source, req, abort).await,
+        _ => fetch(source, req, abort).await,
     }
 }
 
@@ -91,7 +92,16 @@ async fn fetch(
     req: &PromRequest,
     abort: Option<&web_sys::AbortSignal>,
 ) -> Result<RawResponse, TransportError> {
-    let url = req.url(&source.url);
+    fetch_url(source, req.url(&source.url), abort).await
+}
+
+/// GETs `url` with `source`'s headers (`Authorization`, `X-Scope-OrgID`), an abort signal and the
+/// timeout; shared by every kind of request (metrics and traces).
+pub(crate) async fn fetch_url(
+    source: &DataSource,
+    url: String,
+    abort: Option<&web_sys::AbortSignal>,
+) -> Result<RawResponse, TransportError> {
     let mut builder = Request::get(&url).abort_signal(abort);
     if let Some(auth) = &source.auth {
         builder = builder.header("Authorization", auth);

@@ -50,4 +50,6 @@ pub mod trace_link;
 pub mod units;
 pub mod urlencoding;
 pub mod viewstate;
+pub mod trace_query;
+pub mod trace_view;
 pub mod trace;
