@@ -14,6 +14,7 @@ import * as m4 from './baselines/m4.mjs';
 import * as hq from './baselines/hq.mjs';
 import * as json from './baselines/json.mjs';
 import * as burn from './baselines/burn.mjs';
+import * as cp from './baselines/cp.mjs';
 
 const params = new URLSearchParams(location.search);
 const SCALE = Number(params.get('scale') ?? 1);
@@ -30,6 +31,7 @@ const SIZES = {
   hq_series: scaled(500), hq_steps: 11_000, hq_buckets: 20, hq_incumbent_series: Math.min(10, scaled(500)),
   json_series: scaled(200), json_points: 10_000,
   burn_slos: scaled(1000), burn_steps: 43_200, burn_incumbent_slos: Math.min(10, scaled(1000)),
+  traces: { 'CP-RAND-100k': scaled(100_000), 'CP-RAND-1M': scaled(1_000_000), 'CP-WIDE-10k': scaled(10_000), 'CP-WIDE-100k': scaled(100_000), 'CP-DEEP-100k': scaled(100_000), 'SELF-100k': scaled(100_000) },
 };
 
 window.__benchProgress = [];
@@ -261,6 +263,48 @@ function runBurn() {
   return out;
 }
 
+/** CP-* and SELF-100k: the trace is built in WASM; the JS baselines get its columns (copied once,
+ * untimed). The incumbent is skipped where its O(n²) LFC rescans would take minutes (wide traces
+ * above 20k spans); where it overflows the stack, the error is the result. */
+function runTrace(id) {
+  const n = SIZES.traces[id];
+  const t = new wasm.TraceBench(id, n);
+  const out = { input: { bytes: t.input_bytes(), checksum: t.checksum() }, variants: {}, checks: {} };
+  out.checks.wasm = t.check();
+  const r = out.variants;
+  if (id === 'SELF-100k') {
+    Object.assign(r, timeTogether({ wasm: () => t.run(), wasm_floor: () => t.floor() }));
+    t.free();
+    return out;
+  }
+  const starts = Float64Array.from(t.starts()), ends = Float64Array.from(t.ends());
+  const parents = Uint32Array.from(t.parents()), nb = Uint8Array.from(t.non_blocking());
+  const want = Float64Array.from(t.sections());
+  out.checks.js_honest = expect(sameBits(cp.honest(starts, ends, parents, nb), want), 'JS iterative vs the core');
+  const wideLarge = id.startsWith('CP-WIDE') && n > 20_000;
+  let incumbent = null;
+  if (wideLarge) {
+    out.checks.js_incumbent = 'not run: its LFC rescans are O(n²) on this shape (minutes per run)';
+  } else {
+    const { spans, roots } = cp.toSpans(starts, ends, parents, nb);
+    try {
+      out.checks.js_incumbent = expect(sameBits(Float64Array.from(cp.incumbent(spans, roots)), want), 'Jaeger-UI-style vs the core');
+      incumbent = () => cp.incumbent(spans, roots);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      out.checks.js_incumbent = `fails: ${e.message} (recursion per step, as jaeger-ui #2720)`;
+    }
+  }
+  log(`${id}: checks passed; timing`);
+  Object.assign(r, timeTogether({
+    wasm: () => t.run(), wasm_floor: () => t.floor(),
+    js_honest: () => cp.honest(starts, ends, parents, nb), js_floor: () => jsFloor(starts) + jsFloor(ends),
+  }));
+  if (incumbent) r.js_incumbent = time(incumbent, { runs: n > 200_000 ? 3 : SLOW_RUNS, warmup: 1 });
+  t.free();
+  return out;
+}
+
 async function main() {
   const exports = await init({ module_or_path: './pkg/sightline_bench_wasm_bg.wasm' });
   memory = exports.memory;
@@ -271,7 +315,8 @@ async function main() {
     },
     workloads: {}, errors: [],
   };
-  for (const [id, run] of [['PCT-10M', runPct], ['M4-10M', runM4], ['HQ-PROM', runHq], ['JSON-PROM', runJson], ['BURN-30d', runBurn]]) {
+  const traceRuns = Object.keys(SIZES.traces).map((id) => [id, () => runTrace(id)]);
+  for (const [id, run] of [['PCT-10M', runPct], ['M4-10M', runM4], ['HQ-PROM', runHq], ['JSON-PROM', runJson], ['BURN-30d', runBurn], ...traceRuns]) {
     if (ONLY && ONLY !== id) continue;
     log(`${id}: generating and checking`);
     const t = performance.now();

@@ -100,6 +100,12 @@ const DESCRIPTIONS = {
   'HQ-PROM': '`histogram_quantile(0.99)` over 500 series × 11,000 steps × 20 buckets (columnar `BucketLayout`)',
   'JSON-PROM': '`decode_response` of a 200 series × 10,000 points `query_range` body (`[ts,"value"]`) into columns',
   'BURN-30d': 'burn rates of 8 windows (5 m, 30 m, 1 h, 2 h, 6 h, 1 d, 3 d, 30 d) at the end of 30 days of one-minute bad/total counts, for 1,000 SLOs (`slo::PrefixCounts`, the exact-mode core of `SliEvents`)',
+  'CP-RAND-100k': '`trace::critical_path` (Jaeger UI\'s definition, iterative) of a seeded random 100k-span trace (20 services, skew, FOLLOWS_FROM and PRODUCER→CONSUMER edges)',
+  'CP-RAND-1M': '`trace::critical_path` of a seeded random 1M-span trace',
+  'CP-WIDE-10k': '`trace::critical_path` of a root with 10k−1 sequential children',
+  'CP-WIDE-100k': '`trace::critical_path` of a root with 100k−1 sequential children',
+  'CP-DEEP-100k': '`trace::critical_path` of a 100k-deep chain',
+  'SELF-100k': '`trace::self_time::self_times` + `trace::stats::operation_stats` (with its critical path) of a seeded random 100k-span trace',
 };
 const LABELS = {
   native: 'native (Rust, release)', wasm: 'WASM (Chromium)', js_honest: 'JS honest (typed arrays, same algorithm)',
@@ -113,6 +119,10 @@ const INCUMBENT = {
   'HQ-PROM': 'Prometheus-shaped input (one series per `le`, label objects, plain Arrays), `le` parsed per step, comparator sort; measured on 10 of 500 series and scaled ×50',
   'JSON-PROM': '`TextDecoder` + `JSON.parse` + conversion loop into Float64Arrays',
   'BURN-30d': 'naive windows: minutes as `{t, bad, total}` objects, `filter` + `reduce` per window; measured on 10 of 1,000 SLOs and scaled ×100',
+  'CP-RAND-100k': 'Jaeger UI\'s algorithm as written: string-keyed Map of span objects, spreads, linear LFC rescans, one recursive call per step',
+  'CP-RAND-1M': 'Jaeger UI\'s algorithm as written (see CP-RAND-100k)',
+  'CP-WIDE-10k': 'Jaeger UI\'s algorithm as written: O(n²) LFC rescans on this shape',
+  'CP-DEEP-100k': 'Jaeger UI\'s algorithm as written: overflows the stack (see the check line)',
 };
 
 const fmt = (x, d = 2) => (x == null || !Number.isFinite(x) ? '–' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(d));
@@ -120,7 +130,8 @@ const workloads = {};
 const lines = [];
 const md = [];
 let missed = 0, failed = 0;
-for (const id of ['PCT-10M', 'M4-10M', 'HQ-PROM', 'JSON-PROM', 'BURN-30d']) {
+const TRACE_IDS = ['CP-RAND-100k', 'CP-RAND-1M', 'CP-WIDE-10k', 'CP-WIDE-100k', 'CP-DEEP-100k', 'SELF-100k'];
+for (const id of ['PCT-10M', 'M4-10M', 'HQ-PROM', 'JSON-PROM', 'BURN-30d', ...TRACE_IDS]) {
   const n = native.workloads?.[id], b = browserResults.workloads?.[id];
   if (!n && !b) continue;
   const rows = [];
@@ -162,6 +173,9 @@ for (const id of ['PCT-10M', 'M4-10M', 'HQ-PROM', 'JSON-PROM', 'BURN-30d']) {
     ratio('JS-incumbent throughput, MB/s', bytes / 1e3 / incumbentMs, null);
   }
   if (id === 'BURN-30d') ratio('WASM time, ms', wasmMs, 50, '<=');
+  // performance.md: CP-RAND-100k ≤ 2 ms in WASM and ≥ 50× the incumbent; CP-WIDE/CP-DEEP at 100k complete in ≤ 2 ms.
+  if (TRACE_IDS.includes(id)) ratio('WASM time, ms', wasmMs, ['CP-RAND-100k', 'CP-WIDE-100k', 'CP-DEEP-100k'].includes(id) ? 2 : null, '<=');
+  if (id === 'CP-RAND-100k') ratio('JS-incumbent / WASM (CP target)', incumbentMs / wasmMs, 50, '>=');
   ratio('JS floor / WASM floor', med('js_floor') / med('wasm_floor'), null);
   const checks = { native: n?.check, browser: b?.checks, same_input: n?.input_checksum === b?.input?.checksum, checksum: b?.input?.checksum };
   if (!n?.check?.ok || b?.error || !checks.same_input) failed++;
@@ -208,7 +222,7 @@ const summary = ['', '## Summary (ratios of medians)', '',
   '| workload | WASM / floor | WASM / native | JS-honest / WASM | JS-incumbent / WASM | other |', '|---|---|---|---|---|---|'];
 for (const [id, w] of Object.entries(workloads)) {
   const other = id === 'PCT-10M' ? `d3 quickselect / WASM ${cell(w, 'JS d3')}; Float64Array.sort / WASM ${cell(w, 'JS Float64Array.sort')}`
-    : id === 'JSON-PROM' ? `WASM ${cell(w, 'WASM throughput')}` : id === 'BURN-30d' ? `WASM ${cell(w, 'WASM time')}` : '';
+    : id === 'JSON-PROM' ? `WASM ${cell(w, 'WASM throughput')}` : id === 'BURN-30d' || TRACE_IDS.includes(id) ? `WASM ${cell(w, 'WASM time')}` : '';
   const incumbent = cell(w, 'JS-incumbent / WASM') + (id === 'PCT-10M' ? ' (both on the first 1M)' : id === 'HQ-PROM' ? ' (10 of 500 series, scaled)' : id === 'BURN-30d' ? ' (10 of 1,000 SLOs, scaled)' : '');
   summary.push(`| ${id} | ${cell(w, 'WASM / WASM floor')} | ${cell(w, 'WASM / native')} | ${cell(w, 'JS-honest / WASM')} | ${incumbent} | ${other} |`);
 }

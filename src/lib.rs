@@ -4,6 +4,7 @@
 
 pub mod charts;
 pub mod components;
+pub mod offload;
 pub mod pages;
 pub mod sources;
 pub mod state;

@@ -436,3 +436,97 @@ async fn demo_exemplars_are_points_that_open_their_trace() {
     assert!(url_param("q").is_some_and(|q| q.starts_with("histogram_quantile")), "the query is kept");
     el.remove();
 }
+
+/// Types `value` into the input or textarea `selector` (an `input` event, as a user would).
+fn type_into(host: &HtmlElement, selector: &str, value: &str) {
+    let el = query(host, selector).unwrap_or_else(|| panic!("no {selector}"));
+    js_sys::Reflect::set(&el, &"value".into(), &value.into()).unwrap();
+    el.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+}
+
+fn click_on(host: &HtmlElement, selector: &str) {
+    query(host, selector).unwrap_or_else(|| panic!("no {selector}")).unchecked_into::<HtmlElement>().click();
+}
+
+#[wasm_bindgen_test]
+async fn slo_form_reports_fields_and_a_share_link_adds_a_user_slo() {
+    use sightline_core::slo::spec::{AlertingSpec, BudgetingSpec, CountedSpec, SliSpec, SloSpec, WindowSpec};
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage.remove_item(sightline_core::slo::store::STORAGE_KEY).unwrap();
+    let shared = SloSpec {
+        id: "shared-checkout".into(),
+        name: "Shared checkout".into(),
+        service: "checkout".into(),
+        description: String::new(),
+        sli: SliSpec::Ratio {
+            counted: CountedSpec::Bad,
+            events: r#"http_requests_total{service="checkout",status=~"5.."}"#.into(),
+            total: r#"http_requests_total{service="checkout"}"#.into(),
+        },
+        objective: "99.5".into(),
+        window: WindowSpec::Rolling { duration: "1d".into() },
+        budgeting: BudgetingSpec::Occurrences,
+        alerting: AlertingSpec::default(),
+    };
+    let link = sightline_core::urlencoding::encode_pairs(&[
+        ("page", "slos"),
+        ("ds", "demo"),
+        ("slodefs", &sightline_core::slo::store::to_json(&[shared])),
+    ]);
+    let el = mount_app(&format!("?{link}"));
+    assert!(wait_until(3_000, || query(&el, "[data-testid=slo-shared-add]").is_some()).await, "the share link is offered");
+    click_on(&el, "[data-testid=slo-shared-add]");
+    assert!(wait_until(3_000, || count(&el, "[data-testid=slo-tile][data-slo=shared-checkout][data-user]") == 1).await, "the shared SLO is a user tile");
+    assert!(storage.get_item(sightline_core::slo::store::STORAGE_KEY).unwrap().unwrap_or_default().contains("shared-checkout"), "stored");
+    assert!(wait_until(20_000, || count(&el, "[data-testid=slo-tile][data-slo=shared-checkout][data-state=data]") == 1).await, "computed");
+
+    // The form: empty selectors and a bad objective are reported next to their fields.
+    click_on(&el, "[data-testid=slo-new]");
+    assert!(wait_until(2_000, || query(&el, "[data-testid=slo-form]").is_some()).await);
+    type_into(&el, "[data-testid=slo-f-name]", "Broken");
+    type_into(&el, "[data-testid=slo-f-objective]", "abc");
+    click_on(&el, "[data-testid=slo-f-save]");
+    assert!(wait_until(2_000, || query(&el, "[data-testid=slo-err-objective]").is_some()).await, "objective error");
+    assert!(query(&el, "[data-testid=slo-err-sli\\.events]").is_some(), "events selector error");
+    assert!(query(&el, "[data-testid=slo-err-sli\\.total]").is_some(), "total selector error");
+    assert_eq!(count(&el, "[data-testid=slo-tile][data-user]"), 1, "nothing saved");
+
+    // Filter by text keeps only the match; sorting by name puts "Catalog availability" first.
+    type_into(&el, "[data-testid=slo-filter]", "shared");
+    assert!(wait_until(2_000, || count(&el, "[data-testid=slo-tile]") == 1).await, "filtered to one tile");
+    type_into(&el, "[data-testid=slo-filter]", "");
+    assert!(wait_until(2_000, || count(&el, "[data-testid=slo-tile]") == 6).await, "five examples and the shared SLO");
+    let select: web_sys::HtmlSelectElement = query(&el, "[data-testid=slo-sort]").unwrap().unchecked_into();
+    select.set_value("name");
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    assert!(
+        wait_until(2_000, || query(&el, "[data-testid=slo-tile]").and_then(|t| t.get_attribute("data-slo")).as_deref() == Some("catalog-availability")).await,
+        "sorted by name"
+    );
+    storage.remove_item(sightline_core::slo::store::STORAGE_KEY).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_latency_threshold_between_bucket_edges_is_interpolated_and_flagged() {
+    use sightline_core::slo::spec::{AlertingSpec, BudgetingSpec, SliSpec, SloSpec, WindowSpec};
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let spec = SloSpec {
+        id: "frontend-200ms".into(),
+        name: "Frontend 200 ms".into(),
+        service: "frontend".into(),
+        description: String::new(),
+        sli: SliSpec::Latency { buckets: r#"http_request_duration_seconds_bucket{service="frontend"}"#.into(), threshold: "0.2".into() },
+        objective: "95".into(),
+        window: WindowSpec::Rolling { duration: "1d".into() },
+        budgeting: BudgetingSpec::Occurrences,
+        alerting: AlertingSpec::default(),
+    };
+    let key = sightline_core::slo::store::STORAGE_KEY;
+    storage.set_item(key, &sightline_core::slo::store::to_json(&[spec])).unwrap();
+    let el = mount_app("?page=slos&ds=demo");
+    let tile = "[data-testid=slo-tile][data-slo=frontend-200ms]";
+    assert!(wait_until(30_000, || count(&el, &format!("{tile}[data-state=data]")) == 1).await, "{}", el.text_content().unwrap_or_default());
+    let warning = query(&el, &format!("{tile} .panel-warnings")).and_then(|w| w.text_content()).unwrap_or_default();
+    assert!(warning.contains("not a bucket edge") && warning.contains("le=0.1") && warning.contains("le=0.25"), "{warning}");
+    storage.remove_item(key).unwrap();
+}

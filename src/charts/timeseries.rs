@@ -2,12 +2,15 @@
 //! [`stack`]) and reduces each with the core's M4 to at most four points per pixel column (NaN,
 //! ±Inf and gaps break the line; hidden values are counted), and [`draw`] renders prepared lines on
 //! any plotters backend — as lines, filled areas, or stacked bands — and returns the plot geometry
-//! used for the hover readout.
+//! used for the hover readout. [`draw_frame`] and [`draw_lines`] are its two halves, so that many
+//! lines can be drawn over several tasks without blocking the page.
 //!
 //! Axes: x is the resolved query range in the selected time zone; y starts at 0 when every value is
 //! non-negative (counts, rates, latencies), otherwise spans the finite data, with 5 % headroom.
 
 use chrono::{Local, Utc};
+use plotters::coord::combinators::WithKeyPoints;
+use plotters::coord::types::{RangedCoordf64, RangedCoordi64};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use sightline_core::downsample::{m4, M4Line};
@@ -130,23 +133,48 @@ pub fn y_range(lines: &[PreparedLine], bands: &[PreparedBand]) -> (f64, f64) {
 
 /// Draws the chart; returns the plot area geometry. Errors are the backend's, as text.
 pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &ChartSpec<'_>) -> Result<PlotGeometry, String> {
-    let p = spec.palette;
-    let dpr = spec.dpr;
-    let px = |v: f64| (v * dpr).round() as u32;
-    root.fill(&p.background).map_err(|e| e.to_string())?;
+    let geometry = draw_frame(root, spec)?;
+    draw_lines(root, spec, 0, |_| true)?;
+    Ok(geometry)
+}
+
+/// The plot's coordinate system (the same for every call with the same spec and root, so lines
+/// drawn in later slices land where one [`draw`] would put them). Draws nothing.
+fn chart_on<'a, DB: DrawingBackend + 'a>(root: &'a DrawingArea<DB, Shift>, spec: &ChartSpec<'_>) -> Result<Chart<'a, DB>, String> {
     let (y0, y1) = y_range(spec.lines, spec.bands);
     let end_ms = spec.end_ms.max(spec.start_ms + 1);
-    let font = ("sans-serif", 12.0 * dpr).into_font().color(&p.text);
     let scale = Scale::for_value(spec.unit, y0.abs().max(y1.abs()));
     // Room for the widest y label (about 7 CSS px per character at 12 px).
     let widest = [y0, y1, (y0 + y1) / 2.0].iter().map(|v| scale.format(*v).chars().count()).max().unwrap_or(4);
     let y_label_px = (widest as f64 * 7.0 + 14.0).clamp(40.0, 140.0);
-    let mut chart = ChartBuilder::on(root)
+    let px = |v: f64| (v * spec.dpr).round() as u32;
+    let chart = ChartBuilder::on(root)
         .margin(px(8.0))
         .x_label_area_size(px(24.0))
         .y_label_area_size(px(y_label_px))
         .build_cartesian_2d((spec.start_ms..end_ms).with_key_points(x_ticks(spec, end_ms)), y0..y1)
         .map_err(|e| e.to_string())?;
+    Ok(Chart { chart, scale, end_ms, y: (y0, y1) })
+}
+
+type Coords = Cartesian2d<WithKeyPoints<RangedCoordi64>, RangedCoordf64>;
+
+/// A built chart context with the y scale and the drawn end of the x range.
+struct Chart<'a, DB: DrawingBackend> {
+    chart: ChartContext<'a, DB, Coords>,
+    scale: Scale,
+    end_ms: i64,
+    /// The y axis range (bottom, top).
+    y: (f64, f64),
+}
+
+/// Draws the background, axes, grid and anomaly bands — everything but the lines — and returns
+/// the plot area geometry.
+pub fn draw_frame<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &ChartSpec<'_>) -> Result<PlotGeometry, String> {
+    let p = spec.palette;
+    root.fill(&p.background).map_err(|e| e.to_string())?;
+    let Chart { mut chart, scale, end_ms, y: (y_lo, y_hi) } = chart_on(root, spec)?;
+    let font = ("sans-serif", 12.0 * spec.dpr).into_font().color(&p.text);
     let span = end_ms - spec.start_ms;
     let tz = spec.tz;
     let x_fmt = move |t: &i64| match tz {
@@ -166,15 +194,6 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &ChartSpec<
         .axis_style(p.axis)
         .draw()
         .map_err(|e| e.to_string())?;
-    let stroke = px(1.5).max(1);
-    let filled = spec.style != ChartStyle::Lines;
-    // Stacked bands: the highest first, each filled down to zero, so lower bands paint over the
-    // part that is not theirs.
-    let order: Vec<&PreparedLine> = match spec.style {
-        ChartStyle::Stacked => spec.lines.iter().rev().collect(),
-        _ => spec.lines.iter().collect(),
-    };
-    let fill_alpha = if spec.style == ChartStyle::Stacked { 0.85 } else { 0.18 };
     for band in spec.bands {
         let fill = series_color(p, band.color_index).mix(0.16).filled();
         for run in &band.runs {
@@ -182,18 +201,6 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &ChartSpec<
             let lower = run.t_ms.iter().copied().zip(run.low.iter().copied()).rev();
             let outline: Vec<(i64, f64)> = upper.chain(lower).collect();
             chart.draw_series(std::iter::once(Polygon::new(outline, fill))).map_err(|e| e.to_string())?;
-        }
-    }
-    for prepared in order {
-        let color = series_color(p, prepared.color_index);
-        let style = ShapeStyle::from(color).stroke_width(stroke);
-        for (t, v) in prepared.line.runs() {
-            let points = t.iter().copied().zip(v.iter().copied());
-            if filled {
-                let fill = color.mix(fill_alpha).filled();
-                chart.draw_series(AreaSeries::new(points.clone(), 0.0, fill)).map_err(|e| e.to_string())?;
-            }
-            chart.draw_series(LineSeries::new(points, style)).map_err(|e| e.to_string())?;
         }
     }
     root.present().map_err(|e| e.to_string())?;
@@ -205,10 +212,68 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &ChartSpec<
         bottom_px: yr.end,
         start_ms: spec.start_ms,
         end_ms,
-        dpr,
-        y_lo: y0,
-        y_hi: y1,
+        dpr: spec.dpr,
+        y_lo,
+        y_hi,
     })
+}
+
+/// Draws the lines in drawing order from position `from` (stacked bands: the highest first, each
+/// filled down to zero, so lower bands paint over the part that is not theirs), asking
+/// `more(ink)` after each line whether to go on, where `ink` is the line's length in backing
+/// pixels (what the browser's rasteriser pays for, after the drawing calls themselves). Returns the position to continue from (the number of lines
+/// when all are drawn), so a caller can spread many lines over several tasks.
+pub fn draw_lines<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    spec: &ChartSpec<'_>,
+    from: usize,
+    mut more: impl FnMut(f64) -> bool,
+) -> Result<usize, String> {
+    let count = spec.lines.len();
+    if from >= count {
+        return Ok(count);
+    }
+    let Chart { mut chart, .. } = chart_on(root, spec)?;
+    let p = spec.palette;
+    let stroke = ((1.5 * spec.dpr).round() as u32).max(1);
+    let filled = spec.style != ChartStyle::Lines;
+    let fill_alpha = if spec.style == ChartStyle::Stacked { 0.85 } else { 0.18 };
+    let mut next = from;
+    while next < count {
+        let position = if spec.style == ChartStyle::Stacked { count - 1 - next } else { next };
+        next += 1;
+        let Some(prepared) = spec.lines.get(position) else { continue };
+        let color = series_color(p, prepared.color_index);
+        let style = ShapeStyle::from(color).stroke_width(stroke);
+        let mut ink = 0.0;
+        for (t, v) in prepared.line.runs() {
+            ink += path_length(chart.as_coord_spec(), t, v);
+            let points = t.iter().copied().zip(v.iter().copied());
+            if filled {
+                let fill = color.mix(fill_alpha).filled();
+                chart.draw_series(AreaSeries::new(points.clone(), 0.0, fill)).map_err(|e| e.to_string())?;
+            }
+            chart.draw_series(LineSeries::new(points, style)).map_err(|e| e.to_string())?;
+        }
+        if !more(ink) {
+            break;
+        }
+    }
+    root.present().map_err(|e| e.to_string())?;
+    Ok(next)
+}
+
+/// The length in backing pixels of the polyline through `(t[i], v[i])` (Manhattan, which is
+/// what matters for the cost of rasterising it, within a factor of √2).
+fn path_length(coords: &Coords, t: &[i64], v: &[f64]) -> f64 {
+    let mut pixels = t.iter().zip(v).map(|(&t, &v)| coords.translate(&(t, v)));
+    let Some(mut last) = pixels.next() else { return 0.0 };
+    let mut length = 0.0;
+    for p in pixels {
+        length += f64::from((p.0 - last.0).abs()) + f64::from((p.1 - last.1).abs());
+        last = p;
+    }
+    length
 }
 
 /// Round wall-clock instants for the time axis, about one per 130 CSS pixels.

@@ -20,7 +20,7 @@ use sightline_core::promql_info::plain_selector;
 use sightline_core::series::Series;
 use sightline_core::stats::classic_histogram::histogram_quantile_classic;
 use sightline_core::stats::percentile::QuantileMethod;
-use sightline_core::stats::percentile_table::{percentile_table, PercentileTable, TABLE_QUANTILES};
+use sightline_core::stats::percentile_table::{PercentileTable, TABLE_QUANTILES};
 use sightline_core::time::{align_range, choose_step_ms};
 use sightline_core::promql_info::guess_unit;
 use sightline_core::stats::percentile::Quantiles;
@@ -254,11 +254,13 @@ fn PercentileView(series: Arc<Vec<Series>>, method: RwSignal<QuantileMethod>) ->
     let state = use_app_state();
     let unit = Memo::new(move |_| state.view.with(|v| v.unit.unwrap_or_else(|| guess_unit(&v.query))));
     let names: Vec<String> = series.iter().map(|s| s.labels.display_name()).collect();
-    let table = Memo::new(move |_| percentile_table(&series, &TABLE_QUANTILES, method.get()).map_err(|e| e.to_string()));
+    // Over ~1M samples the table is computed in the background worker (crate::offload).
+    let table = crate::offload::jobs::percentile_table_signal(series, &TABLE_QUANTILES, method);
     let headers = TABLE_QUANTILES.iter().map(|q| view! { <th class="num" scope="col">{format!("p{}", q * 100.0)}</th> }).collect_view();
     let body = move || match table.get() {
-        Err(e) => view! { <tr><td>{e}</td></tr> }.into_any(),
-        Ok(t) => rows_view(&t, &names, unit.get()).into_any(),
+        None => view! { <tr><td data-testid="percentile-computing">"Computing…"</td></tr> }.into_any(),
+        Some(Err(e)) => view! { <tr><td>{e}</td></tr> }.into_any(),
+        Some(Ok(t)) => rows_view(&t, &names, unit.get()).into_any(),
     };
     view! {
         <table class="result-table percentile-table" data-testid="percentile-table">

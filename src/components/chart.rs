@@ -2,11 +2,14 @@
 //! theme, the legend selection or the window size changes; a hover readout listing every visible
 //! series' value at the pointer's time (sorted by value, as Grafana's tooltip), with a crosshair;
 //! drag across the plot to zoom the view to the selected times (absolute range, as Grafana);
-//! a PNG download of the canvas; and a text summary for screen readers.
+//! a PNG download of the canvas; and a text summary for screen readers. Many lines are drawn in
+//! slices of about `offload::slices::SLICE_MS` with the page's event loop running in between, so a large result
+//! never blocks the page while it draws.
 
 use leptos::ev;
 use leptos::html::Canvas;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use sightline_core::format::format_datetime_ms;
@@ -15,8 +18,10 @@ use sightline_core::stats::anomaly::recent_vs_baseline;
 use sightline_core::units::{format_with_unit, Unit};
 use sightline_core::formats::prometheus::ResultData;
 use sightline_core::series::Series;
-use sightline_core::viewstate::{ChartStyle, TimeZoneChoice};
+use crate::sources::query::Resolved;
+use sightline_core::viewstate::{ChartStyle, Theme, TimeZoneChoice};
 use std::collections::BTreeSet;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use super::exemplars::ExemplarLayer;
@@ -24,7 +29,8 @@ use super::legend::Legend;
 use super::panel::PanelData;
 use crate::charts::canvas::{fit_to_css_size, observe_resize, PlotGeometry};
 use crate::charts::palette::{self, css, series_color};
-use crate::charts::timeseries::{draw, prepare, prepare_bands, ChartSpec, MAX_BANDS};
+use crate::charts::timeseries::{draw_frame, draw_lines, prepare, prepare_bands, ChartSpec, PreparedBand, PreparedLine, MAX_BANDS};
+use crate::offload::slices;
 use crate::state::{browser, theme, use_app_state};
 
 /// What the hover readout shows.
@@ -77,6 +83,7 @@ pub fn TimeSeriesChart(
     observe_resize(canvas_ref, resize_tick);
 
     let draw_series = series.clone();
+    let draw_generation = StoredValue::new(0u64);
     Effect::new(move |_| {
         resize_tick.track();
         let theme = theme_now.get();
@@ -92,30 +99,25 @@ pub fn TimeSeriesChart(
         } else {
             Vec::new()
         };
-        let palette = palette::for_theme(theme);
-        let spec = ChartSpec {
-            lines: &lines,
-            bands: &bands,
-            start_ms: resolved.start_ms,
-            end_ms: resolved.end_ms,
-            step_ms: resolved.step_ms,
-            tz,
-            palette: &palette,
-            dpr,
-            width_css: f64::from(width_px) / dpr,
-            style,
-            unit: unit.get(),
-        };
-        let Some(backend) = CanvasBackend::with_canvas_object(canvas) else {
-            draw_error.set(Some("The browser gave no 2D drawing context for the chart.".into()));
-            return;
-        };
-        match draw(&backend.into_drawing_area(), &spec) {
-            Ok(g) => {
+        let drawing = Rc::new(Drawing { lines, bands, resolved, tz, theme, dpr, width_px, style, unit: unit.get() });
+        draw_generation.update_value(|g| *g += 1);
+        let mine = draw_generation.get_value();
+        // The frame and as many lines as fit in one slice now; the rest in later tasks.
+        let first = drawing.with_spec(|spec| {
+            let area = CanvasBackend::with_canvas_object(canvas.clone()).ok_or(DrawFailure::NoContext)?.into_drawing_area();
+            let geometry = draw_frame(&area, spec).map_err(DrawFailure::Backend)?;
+            let next = draw_lines(&area, spec, 0, slices::ink_budget()).map_err(DrawFailure::Backend)?;
+            Ok::<_, DrawFailure>((geometry, next))
+        });
+        match first {
+            Ok((g, next)) => {
                 geometry.set(Some(g));
                 draw_error.set(None);
+                if next < drawing.lines.len() {
+                    spawn_local(finish_lines(canvas, drawing, next, (draw_generation, mine), draw_error));
+                }
             }
-            Err(e) => draw_error.set(Some(format!("The chart could not be drawn: {e}"))),
+            Err(e) => draw_error.set(Some(e.to_string())),
         }
     });
 
@@ -320,4 +322,80 @@ fn AnomalyFlags(series: Arc<Vec<Series>>, hidden: RwSignal<BTreeSet<usize>>, #[p
         out.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()
     };
     view! { <ul class="anomaly-flags" data-testid="anomaly-flags" role="status">{lines}</ul> }
+}
+
+/// Everything one drawing of the chart needs, owned, so that its lines can be drawn over several
+/// tasks.
+struct Drawing {
+    lines: Vec<PreparedLine>,
+    bands: Vec<PreparedBand>,
+    resolved: Resolved,
+    tz: TimeZoneChoice,
+    theme: Theme,
+    dpr: f64,
+    width_px: u32,
+    style: ChartStyle,
+    unit: Unit,
+}
+
+impl Drawing {
+    fn with_spec<R>(&self, f: impl FnOnce(&ChartSpec<'_>) -> R) -> R {
+        let palette = palette::for_theme(self.theme);
+        f(&ChartSpec {
+            lines: &self.lines,
+            bands: &self.bands,
+            start_ms: self.resolved.start_ms,
+            end_ms: self.resolved.end_ms,
+            step_ms: self.resolved.step_ms,
+            tz: self.tz,
+            palette: &palette,
+            dpr: self.dpr,
+            width_css: f64::from(self.width_px) / self.dpr,
+            style: self.style,
+            unit: self.unit,
+        })
+    }
+}
+
+/// Why the chart could not be drawn.
+enum DrawFailure {
+    NoContext,
+    Backend(String),
+}
+
+impl std::fmt::Display for DrawFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DrawFailure::NoContext => write!(f, "The browser gave no 2D drawing context for the chart."),
+            DrawFailure::Backend(e) => write!(f, "The chart could not be drawn: {e}"),
+        }
+    }
+}
+
+/// Draws the lines from `next` on, one slice per task, until all are drawn or a newer drawing
+/// (another generation) has started.
+async fn finish_lines(
+    canvas: web_sys::HtmlCanvasElement,
+    drawing: Rc<Drawing>,
+    mut next: usize,
+    (generation, mine): (StoredValue<u64>, u64),
+    draw_error: RwSignal<Option<String>>,
+) {
+    while next < drawing.lines.len() {
+        slices::yield_now().await;
+        if generation.try_get_value() != Some(mine) {
+            return;
+        }
+        let step = drawing.with_spec(|spec| {
+            let area = CanvasBackend::with_canvas_object(canvas.clone()).ok_or(DrawFailure::NoContext)?.into_drawing_area();
+            draw_lines(&area, spec, next, slices::ink_budget()).map_err(DrawFailure::Backend)
+        });
+        match step {
+            Ok(n) => next = n,
+            Err(e) => {
+                draw_error.set(Some(e.to_string()));
+                return;
+            }
+        }
+    }
 }

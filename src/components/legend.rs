@@ -2,9 +2,11 @@
 //! display name and statistics of the loaded samples — mean, min, max, last and exact p50/p95/p99
 //! (core [`legend_rows`]) — each column header explaining its definition. Click a row to isolate
 //! the series (click again to show all), Ctrl/⌘-click to toggle one — as in Grafana; click a
-//! column header to sort. Names are rendered as text, never as HTML.
+//! column header to sort. Names are rendered as text, never as HTML. The statistics of many
+//! series are computed in slices, so the page stays responsive while they are.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use sightline_core::series::Series;
 use sightline_core::stats::legend::{legend_rows, LegendRow};
 use sightline_core::units::{format_with_unit, Unit};
@@ -13,6 +15,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::charts::palette::{self, css, series_color};
+use crate::offload::slices;
 
 /// Which series are hidden, by index.
 pub type Hidden = RwSignal<BTreeSet<usize>>;
@@ -66,24 +69,21 @@ pub fn Legend(
 ) -> impl IntoView {
     let count = series.len();
     let names: Arc<Vec<String>> = Arc::new(series.iter().map(|s| s.labels.display_name()).collect());
-    let rows: Arc<Vec<LegendRow>> = Arc::new(legend_rows(&series));
+    let rows = statistics(series.clone());
     // (column, descending); None = chart order.
     let sort = RwSignal::new(None::<(usize, bool)>);
-    let order = {
-        let rows = rows.clone();
-        move || {
-            let mut idx: Vec<usize> = (0..count).collect();
-            if let Some((col, desc)) = sort.get() {
-                if let Some((_, _, value)) = COLUMNS.get(col) {
-                    idx.sort_by(|&a, &b| {
-                        let va = rows.get(a).and_then(value).unwrap_or(f64::NEG_INFINITY);
-                        let vb = rows.get(b).and_then(value).unwrap_or(f64::NEG_INFINITY);
-                        if desc { vb.total_cmp(&va) } else { va.total_cmp(&vb) }
-                    });
-                }
+    let order = move |rows: &[LegendRow]| {
+        let mut idx: Vec<usize> = (0..count).collect();
+        if let Some((col, desc)) = sort.get() {
+            if let Some((_, _, value)) = COLUMNS.get(col) {
+                idx.sort_by(|&a, &b| {
+                    let va = rows.get(a).and_then(value).unwrap_or(f64::NEG_INFINITY);
+                    let vb = rows.get(b).and_then(value).unwrap_or(f64::NEG_INFINITY);
+                    if desc { vb.total_cmp(&va) } else { va.total_cmp(&vb) }
+                });
             }
-            idx
         }
+        idx
     };
     let headers = COLUMNS
         .iter()
@@ -106,7 +106,10 @@ pub fn Legend(
         })
         .collect_view();
     let body = move || {
-        order()
+        let Some(rows) = rows.get() else {
+            return view! { <tr><td colspan="9" data-testid="legend-computing">"Computing statistics…"</td></tr> }.into_any();
+        };
+        order(&rows)
             .into_iter()
             .map(|i| {
                 let name = names.get(i).cloned().unwrap_or_default();
@@ -146,6 +149,7 @@ pub fn Legend(
                 }
             })
             .collect_view()
+            .into_any()
     };
     view! {
         <table class="legend" aria-label="Series and their statistics">
@@ -168,4 +172,40 @@ fn next_sort(current: Option<(usize, bool)>, col: usize) -> Option<(usize, bool)
         Some((c, false)) if c == col => None,
         _ => Some((col, true)),
     }
+}
+
+/// The legend rows of `series`, computed in slices of at most `offload::slices::SLICE_MS` per
+/// task: immediately when they fit in one slice (the usual case), otherwise the signal is `None`
+/// until the last slice is done.
+fn statistics(series: Arc<Vec<Series>>) -> RwSignal<Option<Arc<Vec<LegendRow>>>> {
+    let mut done: Vec<LegendRow> = Vec::with_capacity(series.len());
+    let complete = fill_rows(&series, &mut done);
+    let rows = RwSignal::new(complete.then(|| Arc::new(std::mem::take(&mut done))));
+    if !complete {
+        spawn_local(async move {
+            loop {
+                slices::yield_now().await;
+                if rows.is_disposed() {
+                    return;
+                }
+                if fill_rows(&series, &mut done) {
+                    rows.set(Some(Arc::new(done)));
+                    return;
+                }
+            }
+        });
+    }
+    rows
+}
+
+/// Appends rows to `done` for one slice; true when every series has its row.
+fn fill_rows(series: &[Series], done: &mut Vec<LegendRow>) -> bool {
+    let mut more = slices::budget();
+    while let Some(s) = series.get(done.len()) {
+        done.extend(legend_rows(std::slice::from_ref(s)));
+        if !more() {
+            break;
+        }
+    }
+    done.len() >= series.len()
 }

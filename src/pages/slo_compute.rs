@@ -78,6 +78,10 @@ pub struct SloOutcome {
     pub queries: Vec<String>,
     /// Time to exhaustion at the last hour's burn, ms.
     pub tte_ms: Option<f64>,
+    /// The error budget in time, `B × period` (99.9 % over 30 d = 43.2 min), ms.
+    pub budget_time_ms: f64,
+    /// The period's length, ms.
+    pub period_ms: i64,
 }
 
 /// One tier's numbers now.
@@ -253,8 +257,26 @@ pub async fn compute(
         SliDef::Ratio { counted, .. } => {
             SliEvents::ratio(*counted, &ev_series, &tot_series, grid, CountMode::Exact)
         }
-        SliDef::Latency { threshold_le, .. } => {
-            latency_buckets = ev_series.iter().chain(&tot_series).cloned().collect();
+        SliDef::Latency { threshold_le, buckets, .. } => {
+            latency_buckets = if ev_series.is_empty() {
+                // No bucket at the threshold: fetch every bucket so the core interpolates between
+                // the neighbouring edges and flags it (a warning on the tile names the edges).
+                if !exact_window {
+                    return Err(PanelError {
+                        kind: "Latency threshold".into(),
+                        message: format!(
+                            "no bucket has le=\"{threshold_le}\", and the window is too long to interpolate from raw buckets; use an existing bucket edge"
+                        ),
+                    });
+                }
+                progress("No bucket at the threshold: fetching every bucket to interpolate…".into());
+                let (all, w, q) = raw(source, buckets, fetch_start, grid_end).await?;
+                warnings.extend(w);
+                queries.extend(q);
+                all
+            } else {
+                ev_series.iter().chain(&tot_series).cloned().collect()
+            };
             SliEvents::latency(&latency_buckets, *threshold_le, grid, CountMode::Exact)
         }
     }
@@ -430,6 +452,8 @@ pub async fn compute(
         grid_end_ms: grid_end,
         queries,
         tte_ms,
+        budget_time_ms: budget.to_f64() * period as f64,
+        period_ms: period,
     })
 }
 

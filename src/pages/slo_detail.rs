@@ -28,7 +28,7 @@ fn dur(ms: f64) -> String {
     if !ms.is_finite() || ms <= 0.0 {
         return "—".to_string();
     }
-    format_prom_duration((ms / 60_000.0).round() as u64 * 60_000)
+    format_prom_duration((ms / 1000.0).round() as u64 * 1000)
 }
 
 /// The per-SLO page.
@@ -133,6 +133,14 @@ fn detail_body(r: Arc<SloOutcome>) -> impl IntoView {
         .remaining
         .map_or_else(|| "no data".to_string(), |x| pct(1.0 - x, 2));
     let tte = r.tte_ms.map_or_else(|| "—".to_string(), dur);
+    let budget_events = r.budget_time_ms / r.period_ms.max(1) as f64 * r.counts.total;
+    let budget_text = format!("{} · {budget_events:.0} events", dur(r.budget_time_ms));
+    let budget_title = format!(
+        "(1 − objective) × period = {} of the {} window; × {:.0} valid events so far = {budget_events:.0} bad events allowed",
+        dur(r.budget_time_ms),
+        format_prom_duration(r.period_ms.max(0) as u64),
+        r.counts.total
+    );
     let span = format_prom_duration((r.grid_end_ms - r.grid_start_ms + GRID_STEP_MS).max(0) as u64);
     let sli_chart = chart(r.charts.sli.clone(), &r, Unit::PercentUnit);
     let remaining_chart = chart(r.charts.remaining.clone(), &r, Unit::PercentUnit);
@@ -151,6 +159,7 @@ fn detail_body(r: Arc<SloOutcome>) -> impl IntoView {
             <div><dt>"SLI"</dt><dd data-testid="slo-sli" title=r.sli_title.clone() data-value=r.sli.map(|s| s.to_string())>{sli}</dd></div>
             <div><dt>"Budget remaining"</dt><dd data-testid="slo-remaining" title=r.remaining_title.clone() data-value=r.remaining.map(|s| s.to_string())>{remaining}</dd></div>
             <div><dt>"Budget consumed"</dt><dd data-testid="slo-consumed" title="(1 − SLI) / (1 − objective): the share of the error budget spent over the window (above 100 % when overspent)">{consumed}</dd></div>
+            <div><dt>"Error budget"</dt><dd data-testid="slo-budget" title=budget_title>{budget_text}</dd></div>
             <div><dt>"Time to exhaustion"</dt><dd data-testid="slo-tte" title="remaining × period / burn rate over the last 1 h; shown only while burning with budget left">{tte}</dd></div>
             <div><dt>"Status"</dt><dd data-testid="slo-status" data-status=r.status.label() title=StatusPolicy::default().describe()>{r.status.label()}</dd></div>
             <div><dt>"Coverage"</dt><dd data-testid="slo-coverage" title=r.coverage_title.clone()>{r.coverage.clone()}</dd></div>

@@ -102,6 +102,26 @@ pub(crate) async fn fetch_url(
     url: String,
     abort: Option<&web_sys::AbortSignal>,
 ) -> Result<RawResponse, TransportError> {
+    fetch_with(source, url, abort, |resp| async move {
+        let status = resp.status();
+        let body = resp.binary().await.map_err(|e| network_detail(&e))?;
+        Ok(RawResponse { status, body })
+    })
+    .await
+}
+
+/// GETs `url` from `source` and reads the response with `read` (which returns an error detail on
+/// failure), with the timeout, abort and error mapping every request shares.
+async fn fetch_with<T, F, Fut>(
+    source: &DataSource,
+    url: String,
+    abort: Option<&web_sys::AbortSignal>,
+    read: F,
+) -> Result<T, TransportError>
+where
+    F: FnOnce(gloo_net::http::Response) -> Fut,
+    Fut: std::future::Future<Output = Result<T, String>>,
+{
     let mut builder = Request::get(&url).abort_signal(abort);
     if let Some(auth) = &source.auth {
         builder = builder.header("Authorization", auth);
@@ -110,15 +130,13 @@ pub(crate) async fn fetch_url(
         builder = builder.header("X-Scope-OrgID", tenant);
     }
     let request = async move {
-        let resp = builder.send().await?;
-        let status = resp.status();
-        let body = resp.binary().await?;
-        Ok::<_, gloo_net::Error>(RawResponse { status, body })
+        let resp = builder.send().await.map_err(|e| network_detail(&e))?;
+        read(resp).await
     };
     let timeout = gloo_timers::future::TimeoutFuture::new(REQUEST_TIMEOUT_MS);
     match select(Box::pin(request), timeout).await {
         Either::Left((Ok(resp), _)) => Ok(resp),
-        Either::Left((Err(e), _)) => {
+        Either::Left((Err(detail), _)) => {
             if abort.is_some_and(|s| s.aborted()) {
                 Err(TransportError::Aborted)
             } else {
@@ -126,7 +144,7 @@ pub(crate) async fn fetch_url(
                     .into_iter()
                     .filter_map(|(name, sent)| sent.then_some(name))
                     .collect();
-                Err(TransportError::Network { detail: network_detail(&e), url, headers })
+                Err(TransportError::Network { detail, url, headers })
             }
         }
         Either::Right(_) => Err(TransportError::Timeout { secs: REQUEST_TIMEOUT_MS / 1000, url }),
@@ -137,5 +155,54 @@ fn network_detail(e: &gloo_net::Error) -> String {
     match e {
         gloo_net::Error::JsError(js) => format!("{}: {}", js.name, js.message),
         other => other.to_string(),
+    }
+}
+
+/// A response body as it arrived: bytes already in WASM memory (the demo source), or the
+/// browser's `ArrayBuffer`, not yet copied anywhere — so a large body can be handed to the
+/// background worker without ever passing through the page's memory or a JS string.
+pub enum Body {
+    Bytes(Vec<u8>),
+    Buffer(js_sys::ArrayBuffer),
+}
+
+/// A response with its body as a [`Body`].
+pub struct BufferedResponse {
+    pub status: u16,
+    pub body: Body,
+}
+
+/// [`send`], keeping a network response's body as the browser's `ArrayBuffer`.
+pub async fn send_buffered(
+    source: &DataSource,
+    req: &PromRequest,
+    abort: Option<&web_sys::AbortSignal>,
+) -> Result<BufferedResponse, TransportError> {
+    match source.kind {
+        SourceKind::Demo => {
+            let raw = send(source, req, abort).await?;
+            Ok(BufferedResponse { status: raw.status, body: Body::Bytes(raw.body) })
+        }
+        _ => {
+            fetch_with(source, req.url(&source.url), abort, |resp| async move {
+                use wasm_bindgen::JsCast;
+                let status = resp.status();
+                let raw: web_sys::Response = resp.into();
+                let promise = raw.array_buffer().map_err(|e| js_detail(&e))?;
+                let buffer = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|e| js_detail(&e))?;
+                let buffer = buffer.dyn_into::<js_sys::ArrayBuffer>().map_err(|_| "the response body was not binary".to_string())?;
+                Ok(BufferedResponse { status, body: Body::Buffer(buffer) })
+            })
+            .await
+        }
+    }
+}
+
+/// "Name: message" of a JS exception (as [`network_detail`] gives for gloo's errors).
+fn js_detail(e: &wasm_bindgen::JsValue) -> String {
+    use wasm_bindgen::JsCast;
+    match e.dyn_ref::<js_sys::Error>() {
+        Some(err) => format!("{}: {}", String::from(err.name()), String::from(err.message())),
+        None => format!("{e:?}"),
     }
 }

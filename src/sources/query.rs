@@ -4,12 +4,12 @@
 
 use chrono::{Local, Utc};
 use sightline_core::datasource::DataSource;
-use sightline_core::formats::prometheus::{decode_response, decode_response_with_native, PromError, PromRequest, QueryResponse};
+use sightline_core::formats::prometheus::{decode_response_with_native, PromError, PromRequest, QueryResponse};
 use sightline_core::series::HistogramSeries;
 use sightline_core::time::{self, ResolvedRange, TimeRange};
 use sightline_core::viewstate::{QueryMode, TimeZoneChoice};
 
-use super::{send, RawResponse, TransportError};
+use super::{send, send_buffered, RawResponse, TransportError};
 
 /// Minimum step: the usual scrape interval (Grafana's default "min interval").
 pub const DEFAULT_SCRAPE_MS: i64 = 15_000;
@@ -72,14 +72,18 @@ pub fn build_request(spec: &QuerySpec, range: ResolvedRange, width_px: u32) -> (
     }
 }
 
-/// Sends and decodes. `Ok(None)` means the request was superseded (show nothing new).
+/// Sends and decodes (a large body in the background worker, see [`crate::offload`]). `Ok(None)`
+/// means the request was superseded (show nothing new).
 pub async fn run(
     source: &DataSource,
     req: &PromRequest,
     abort: Option<&web_sys::AbortSignal>,
 ) -> Result<Option<QueryResponse>, PanelError> {
-    let Some(raw) = send_for_panel(source, req, abort).await? else { return Ok(None) };
-    decode_response(raw.status, &raw.body).map(Some).map_err(decode_error)
+    let raw = match send_buffered(source, req, abort).await {
+        Ok(raw) => raw,
+        Err(e) => return transport_error(e),
+    };
+    crate::offload::jobs::decode_query(raw.status, raw.body, abort).await
 }
 
 /// [`run`], with the native histogram series of the answer beside the float result.
@@ -100,9 +104,16 @@ pub async fn send_for_panel(
 ) -> Result<Option<RawResponse>, PanelError> {
     match send(source, req, abort).await {
         Ok(raw) => Ok(Some(raw)),
-        Err(TransportError::Aborted) => Ok(None),
-        Err(e @ TransportError::Network { .. }) => Err(PanelError { kind: "Network or CORS".into(), message: e.to_string() }),
-        Err(e @ TransportError::Timeout { .. }) => Err(PanelError { kind: "Timeout".into(), message: e.to_string() }),
+        Err(e) => transport_error(e),
+    }
+}
+
+/// A transport failure as the panel shows it; `Ok(None)` for a superseded request.
+fn transport_error<T>(e: TransportError) -> Result<Option<T>, PanelError> {
+    match e {
+        TransportError::Aborted => Ok(None),
+        e @ TransportError::Network { .. } => Err(PanelError { kind: "Network or CORS".into(), message: e.to_string() }),
+        e @ TransportError::Timeout { .. } => Err(PanelError { kind: "Timeout".into(), message: e.to_string() }),
     }
 }
 

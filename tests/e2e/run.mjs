@@ -19,7 +19,7 @@
 // A test module exports `default` (or `tests`): an array of
 // `{ name, run: async ({ page, context, baseUrl, expected, prom, vm }) => … }`; a test fails when
 // `run` throws, times out, or the page raises an uncaught error (`pageerror`) or logs a console
-// error containing "panicked". Each test gets a fresh browser context (empty storage, 1280x800).
+// error containing "panicked"; a test may ask for a longer `timeout` (ms). Each test gets a fresh browser context (empty storage, 1280x800).
 // Screenshots go to artifacts/<test>.png (pass or fail), plus artifacts/<test>.log (console output)
 // on failure.
 import fs from 'node:fs';
@@ -100,7 +100,7 @@ async function runOne(browser, test, ctx) {
   page.on('requestfailed', (r) => consoleLog.push(`[requestfailed] ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
   let error = null;
   try {
-    await withTimeout(Promise.resolve().then(() => test.run({ page, context, ...ctx })), TEST_TIMEOUT_MS, 'test');
+    await withTimeout(Promise.resolve().then(() => test.run({ page, context, ...ctx })), Math.max(TEST_TIMEOUT_MS, test.timeout ?? 0), 'test');
   } catch (e) {
     error = e;
   }

@@ -6,7 +6,7 @@
 //! Timing is done in JavaScript around these calls.
 
 use sightline_bench::inputs::{self, BurnInput, HqInput, M4Input, PromJson, SEED_BURN, SEED_HQ, SEED_JSON, SEED_M4, SEED_PCT};
-use sightline_bench::{floor, reference, workloads};
+use sightline_bench::{floor, reference, traces, workloads};
 use sightline_core::downsample::M4Line;
 use sightline_core::formats::prometheus::{PromError, QueryResponse};
 use wasm_bindgen::prelude::*;
@@ -330,5 +330,97 @@ impl Burn {
     pub fn check(&mut self) -> Result<String, String> {
         self.run();
         workloads::check_burn(&self.input, &self.out)
+    }
+}
+
+/// CP-RAND-100k/1M, CP-WIDE-10k/100k, CP-DEEP-100k and SELF-100k: a seeded synthetic trace built
+/// inside WASM (same spans as the native runner: compare the checksums), the app's critical-path
+/// (or self-time + statistics) kernel, and the trace's columns for the JavaScript baselines.
+#[wasm_bindgen]
+pub struct TraceBench {
+    trace: sightline_core::trace::Trace,
+    shape: traces::Shape,
+    self_time: bool,
+}
+
+#[wasm_bindgen]
+impl TraceBench {
+    /// The workload `id` (`CP-RAND-100k` …) with `n` spans; `None` for an unknown id.
+    #[wasm_bindgen(constructor)]
+    pub fn new(id: &str, n: usize) -> Result<TraceBench, String> {
+        let (_, shape, _) =
+            traces::TRACE_WORKLOADS.iter().find(|(w, _, _)| *w == id).ok_or_else(|| format!("unknown trace workload {id}"))?;
+        let trace = traces::synthetic_trace(*shape, n, traces::SEED_TRACE);
+        Ok(TraceBench { trace, shape: *shape, self_time: id == traces::SELF_100K })
+    }
+
+    pub fn checksum(&self) -> String {
+        hex(inputs::checksum(self.trace.starts_ns().iter().chain(self.trace.ends_ns()).copied()))
+    }
+
+    pub fn input_bytes(&self) -> usize {
+        traces::input_bytes(&self.trace)
+    }
+
+    pub fn len(&self) -> usize {
+        self.trace.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.trace.is_empty()
+    }
+
+    /// The kernel; returns the number of sections (CP) or of table rows (SELF).
+    pub fn run(&self) -> usize {
+        if self.self_time {
+            traces::self_and_stats(&self.trace).1.len()
+        } else {
+            traces::cp(&self.trace).sections.len()
+        }
+    }
+
+    pub fn floor(&self) -> f64 {
+        traces::floor(&self.trace) as f64
+    }
+
+    pub fn check(&self) -> Result<String, String> {
+        if self.self_time {
+            traces::check_self(&self.trace, &traces::self_and_stats(&self.trace))
+        } else {
+            traces::check_cp(&self.trace, self.shape, &traces::cp(&self.trace))
+        }
+    }
+
+    /// Start times (ns; exact in f64 below 2^53).
+    pub fn starts(&self) -> Vec<f64> {
+        self.trace.starts_ns().iter().map(|&s| s as f64).collect()
+    }
+
+    /// End times (ns).
+    pub fn ends(&self) -> Vec<f64> {
+        self.trace.ends_ns().iter().map(|&e| e as f64).collect()
+    }
+
+    /// Parent indices (`u32::MAX` for roots).
+    pub fn parents(&self) -> Vec<u32> {
+        self.trace.parents().to_vec()
+    }
+
+    /// 1 where the edge to the parent does not block it (FOLLOWS_FROM or PRODUCER→CONSUMER).
+    pub fn non_blocking(&self) -> Vec<u8> {
+        use sightline_core::trace::{RefType, SpanKind};
+        let (kinds, refs, parents) = (self.trace.kinds(), self.trace.ref_types(), self.trace.parents());
+        (0..self.trace.len())
+            .map(|i| {
+                let parent_kind = parents.get(i).and_then(|&p| kinds.get(p as usize));
+                let pc = parent_kind == Some(&SpanKind::Producer) && kinds.get(i) == Some(&SpanKind::Consumer);
+                u8::from(pc || refs.get(i) == Some(&RefType::FollowsFrom))
+            })
+            .collect()
+    }
+
+    /// The sections of the kernel as `[span, start, end, …]` (for checking the JS baselines).
+    pub fn sections(&self) -> Vec<f64> {
+        traces::cp(&self.trace).sections.iter().flat_map(|s| [f64::from(s.span), s.start_ns as f64, s.end_ns as f64]).collect()
     }
 }

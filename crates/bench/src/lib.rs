@@ -7,9 +7,13 @@
 //! - [`reference`]: deliberately plain implementations every timed result is checked against.
 //! - [`floor`]: the memory-bandwidth floor — one read of the same bytes.
 //! - [`workloads`]: sizes, seeds and the timed kernels (thin calls into `sightline-core`).
+//! - [`traces`]: the CP-* and SELF-100k trace workloads, and [`jaeger_cp`], the port of Jaeger UI's
+//!   critical path they are checked against.
 
 pub mod floor;
 pub mod inputs;
 pub mod reference;
 pub mod rng;
 pub mod workloads;
+pub mod jaeger_cp;
+pub mod traces;

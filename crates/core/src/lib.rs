@@ -26,6 +26,7 @@
 //! - [`viewstate`]: the URL ⇄ typed view state (page, source, query, range, theme, embed).
 //! - [`datasource`]: data-source configuration, validation and secret-free storage form.
 //! - [`urlencoding`]: query-string encoding and decoding.
+//! - [`offload`]: jobs for the background worker (binary frames) and the work both threads run.
 //! - [`trace_link`]: the view an exemplar's trace id opens (`?page=traces&trace=<id>`).
 //! - [`trace`]: the columnar span store of a trace, tolerant decoding of trace formats (Jaeger …)
 //!   into it.
@@ -52,4 +53,5 @@ pub mod urlencoding;
 pub mod viewstate;
 pub mod trace_query;
 pub mod trace_view;
+pub mod offload;
 pub mod trace;

@@ -1,16 +1,14 @@
 //! The critical path equals Jaeger UI's, section by section: on jaeger-ui's own nine
 //! `CriticalPath/testCases` (translated to Jaeger JSON with hex ids; times in µs), on every trace
 //! fixture, and on thousands of random traces, against a test-only port of Jaeger UI's algorithm
-//! (`jaeger_reference` below: map of copied spans in DFS insertion order, in-place sanitising,
-//! linear LFC scans, the truthiness test of the limit — recursion turned into the equivalent
-//! loop, since every recursive call is in tail position).
+//! (`jaeger_reference` in `crates/bench/src/jaeger_cp.rs`, shared with `make bench`, which checks
+//! its CP-* workloads against it).
 //!
 //! Two documented differences are kept out of the comparison by construction: orphans (Jaeger
 //! drops a root whose parent is missing; Sightline walks it as a root — the port is given the
 //! same tree), and a limit of exactly 0 (random start times are ≥ 1).
 
-use std::collections::HashMap;
-use std::path::PathBuf;
+mod trace_fixtures;
 
 use sightline_core::trace::critical_path::{critical_path, Section};
 use sightline_core::trace::self_time::{bottlenecks, self_times};
@@ -18,141 +16,10 @@ use sightline_core::trace::{
     decode_traces, RefType, ResourceId, SpanInput, SpanKind, StrId, Trace, TraceBuilder,
 };
 
-// ---------------------------------------------------------------------------------------------
-// Test-only port of jaeger-ui's critical path (CriticalPath/index.ts, utils/*).
+#[path = "../../bench/src/jaeger_cp.rs"]
+mod jaeger_cp;
 
-struct CpSpan {
-    start: u64,
-    duration: u64,
-    parent: Option<u32>,
-    children: Vec<u32>,
-}
-
-fn jaeger_reference(trace: &Trace) -> Vec<Section> {
-    let mut sections = Vec::new();
-    let kinds = trace.kinds();
-    let refs = trace.ref_types();
-    for &root in trace.roots() {
-        // createCPSpanMap(rootSpan): DFS, pruning non-blocking children with their subtrees.
-        let mut order: Vec<u32> = Vec::new();
-        let mut map: HashMap<u32, CpSpan> = HashMap::new();
-        let mut stack = vec![root];
-        while let Some(s) = stack.pop() {
-            if map.contains_key(&s) {
-                continue;
-            }
-            let blocking: Vec<u32> = trace
-                .children(s)
-                .iter()
-                .copied()
-                .filter(|&c| {
-                    refs[c as usize] != RefType::FollowsFrom
-                        && !(kinds[s as usize] == SpanKind::Producer
-                            && kinds[c as usize] == SpanKind::Consumer)
-                })
-                .collect();
-            let parent = if s == root {
-                None
-            } else {
-                Some(trace.parents()[s as usize])
-            };
-            map.insert(
-                s,
-                CpSpan {
-                    start: trace.starts_ns()[s as usize],
-                    duration: trace.durations_ns()[s as usize],
-                    parent,
-                    children: blocking.clone(),
-                },
-            );
-            order.push(s);
-            stack.extend(blocking.iter().rev());
-        }
-        // sanitizeOverFlowingChildren (in place, insertion order, parent's clamped values).
-        for &id in &order {
-            let Some(span) = map.get(&id) else { continue };
-            let Some(pid) = span.parent else { continue };
-            let (s_start, s_dur) = (span.start, span.duration);
-            let Some(parent) = map.get(&pid) else {
-                map.remove(&id);
-                continue;
-            };
-            let (p_start, p_end) = (parent.start, parent.start + parent.duration);
-            let child_end = s_start + s_dur;
-            let mut drop_it = false;
-            let mut new = (s_start, s_dur);
-            if s_start >= p_start {
-                if s_start >= p_end {
-                    drop_it = true;
-                } else if child_end > p_end {
-                    new = (s_start, p_end - s_start);
-                }
-            } else if child_end <= p_start {
-                drop_it = true;
-            } else if child_end <= p_end {
-                new = (p_start, child_end - p_start);
-            } else {
-                new = (p_start, p_end - p_start);
-            }
-            if drop_it {
-                map.remove(&id);
-                if let Some(parent) = map.get_mut(&pid) {
-                    parent.children.retain(|&c| c != id);
-                }
-            } else if let Some(span) = map.get_mut(&id) {
-                (span.start, span.duration) = new;
-            }
-        }
-        // computeCriticalPath, tail calls as a loop.
-        let (mut span_id, mut returning): (u32, Option<u64>) = (root, None);
-        while let Some(current) = map.get(&span_id) {
-            let current_end = current.start + current.duration;
-            let mut lfc: Option<(u32, u64)> = None;
-            let mut max_end: i128 = -1;
-            for &c in &current.children {
-                let Some(child) = map.get(&c) else { continue };
-                let end = child.start + child.duration;
-                let qualifies = match returning {
-                    Some(l) if l != 0 => end < l,
-                    _ => true,
-                };
-                if qualifies && i128::from(end) > max_end {
-                    max_end = i128::from(end);
-                    lfc = Some((c, end));
-                }
-            }
-            let section_end = match returning {
-                Some(l) if l != 0 => l,
-                _ => current_end,
-            };
-            if let Some((c, c_end)) = lfc {
-                if c_end != section_end {
-                    sections.push(Section {
-                        span: span_id,
-                        start_ns: c_end,
-                        end_ns: section_end,
-                    });
-                }
-                (span_id, returning) = (c, None);
-            } else {
-                if current.start != section_end {
-                    sections.push(Section {
-                        span: span_id,
-                        start_ns: current.start,
-                        end_ns: section_end,
-                    });
-                }
-                match current.parent {
-                    Some(p) => (span_id, returning) = (p, Some(current.start)),
-                    None => break,
-                }
-            }
-        }
-    }
-    sections
-}
-
-// ---------------------------------------------------------------------------------------------
+use jaeger_cp::jaeger_reference;
 
 /// A Jaeger JSON trace from `(span id, parent id or "", ref type, start µs, duration µs)`.
 fn jaeger_json(spans: &[(&str, &str, &str, u64, u64)]) -> String {
@@ -329,13 +196,10 @@ fn producer_to_consumer_edges_do_not_block() {
     assert_eq!(cp.per_span_ns, vec![90, 0, 10]);
 }
 
-fn fixture_dirs() -> Vec<PathBuf> {
-    let root: PathBuf = [env!("CARGO_MANIFEST_DIR"), "..", "..", "tests", "fixtures"]
-        .iter()
-        .collect();
+fn fixture_dirs() -> Vec<std::path::PathBuf> {
     ["jaeger", "tempo", "zipkin", "otlp"]
         .iter()
-        .map(|d| root.join(d))
+        .map(|d| trace_fixtures::fixture_dir(d))
         .filter(|p| p.is_dir())
         .collect()
 }

@@ -2,28 +2,14 @@
 //! Zipkin fixtures in `tests/fixtures/` (expected values read off the files), and hand-made bodies
 //! for shapes no fixture holds (Tempo v2 `PARTIAL`, Jaeger v3 chunks, old OTLP keys, enum names).
 
-use std::path::PathBuf;
+mod trace_fixtures;
 
 use sightline_core::trace::formats::tempo::decode_tempo_search;
 use sightline_core::trace::{
     decode_traces, flags, AttrValue, SpanKind, SpanStatus, Trace, TraceError, TraceFormat,
     TraceWarning,
 };
-
-fn fixture(dir: &str, name: &str) -> Vec<u8> {
-    let path: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "..",
-        "..",
-        "tests",
-        "fixtures",
-        dir,
-        name,
-    ]
-    .iter()
-    .collect();
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+use trace_fixtures::fixture;
 
 fn one(dir: &str, name: &str, format: TraceFormat) -> Trace {
     let d = decode_traces(&fixture(dir, name)).unwrap();
@@ -382,4 +368,50 @@ fn one_span_store_for_every_format() {
     );
     assert_eq!(shape(&decode_traces(otlp).unwrap().traces[0]), expected);
     assert_eq!(shape(&decode_traces(zipkin).unwrap().traces[0]), expected);
+}
+
+#[test]
+fn exported_otlp_reads_back_to_the_same_spans() {
+    use sightline_core::trace::export::to_otlp_json;
+    let files = [
+        ("jaeger", "petclinic-normal.json"),
+        ("jaeger", "ui-model-warnings-followsfrom.json"),
+        ("tempo", "kiali-bookinfo-trace-by-id.json"),
+        ("zipkin", "yelp.json"),
+        ("zipkin", "messaging2-missing-parents.json"),
+        ("otlp", "collector-fileexport-traces.json"),
+    ];
+    for (dir, name) in files {
+        let original = decode_traces(&fixture(dir, name)).unwrap().traces;
+        let exported = to_otlp_json(&original);
+        let again = decode_traces(exported.as_bytes()).unwrap();
+        assert_eq!(again.format, TraceFormat::OtlpJson);
+        assert_eq!(again.traces.len(), original.len(), "{name}");
+        for (a, b) in original.iter().zip(&again.traces) {
+            let shape = |t: &Trace| -> Vec<(SpanShape, Vec<String>, usize, usize)> {
+                t.spans()
+                    .map(|s| {
+                        let attrs = s
+                            .attributes()
+                            .iter()
+                            .map(|a| format!("{}={:?}", t.str(a.key), s.value_text(a.value)))
+                            .collect();
+                        let span = (
+                            s.span_id(),
+                            s.parent(),
+                            s.service().into(),
+                            s.operation().into(),
+                            s.kind(),
+                            s.is_error(),
+                            s.start_ns(),
+                            s.end_ns(),
+                        );
+                        (span, attrs, s.events().len(), s.links().len())
+                    })
+                    .collect()
+            };
+            assert_eq!(a.trace_id(), b.trace_id(), "{name}");
+            assert_eq!(shape(a), shape(b), "{name}");
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! Jaeger JSON decoding into the columnar trace model, checked against the captured fixtures in
 //! `tests/fixtures/jaeger/` (expected values read off the files by hand) and hand-made cases.
 
-use std::path::PathBuf;
+mod trace_fixtures;
 
 use sightline_core::trace::formats::jaeger::{
     decode_dependencies, decode_operations, decode_services, Dependency, Operation,
@@ -12,18 +12,7 @@ use sightline_core::trace::{
 };
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "..",
-        "..",
-        "tests",
-        "fixtures",
-        "jaeger",
-        name,
-    ]
-    .iter()
-    .collect();
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    trace_fixtures::fixture("jaeger", name)
 }
 
 fn ids(t: &sightline_core::trace::Trace) -> Vec<u64> {
@@ -385,5 +374,22 @@ fn services_operations_and_dependencies_decode_sorted() {
             code: Some(500),
             message: "boom".into()
         }
+    );
+}
+
+#[test]
+fn errors_beside_data_become_warnings() {
+    let a = String::from_utf8(fixture("petclinic-normal.json")).unwrap();
+    let body = format!(
+        r#"{{"data":[{a}],"errors":[{{"code":404,"msg":"trace not found","traceID":"abc"}}]}}"#
+    );
+    let d = decode_traces(body.as_bytes()).unwrap();
+    assert_eq!(d.traces.len(), 1);
+    assert_eq!(
+        d.warnings,
+        vec![
+            "the backend also reported: the backend answered with error 404: trace not found"
+                .to_string()
+        ]
     );
 }

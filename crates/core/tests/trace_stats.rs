@@ -1,28 +1,14 @@
 //! The per-(service, operation) statistics table on the petclinic Jaeger fixtures, against values
 //! computed by hand from the files (µs in the files, ns here).
 
-use std::path::PathBuf;
+mod trace_fixtures;
 
 use sightline_core::trace::self_time::self_times;
 use sightline_core::trace::stats::operation_stats;
 use sightline_core::trace::{decode_traces, Trace};
 
 fn trace(name: &str) -> Trace {
-    let path: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "..",
-        "..",
-        "tests",
-        "fixtures",
-        "jaeger",
-        name,
-    ]
-    .iter()
-    .collect();
-    decode_traces(&std::fs::read(path).unwrap())
-        .unwrap()
-        .traces
-        .remove(0)
+    trace_fixtures::jaeger_trace(name)
 }
 
 fn close(a: f64, b: f64) -> bool {

@@ -119,6 +119,8 @@ export default [
         const firing = (await row.locator('[data-testid=slo-tier-firing]').innerText()).trim() === 'firing';
         assert(firing === (lb > factor && sb > factor), `${name}: firing ${firing}, but burns are ${lb} and ${sb} against ${factor}`);
       }
+      const budgetText = (await page.locator('[data-testid=slo-budget]').innerText()).trim();
+      assert(budgetText.startsWith('7m12s'), `error budget in time = 0.5 % of 1 d = 432 s: ${JSON.stringify(budgetText)}`);
       assert(await page.locator('[data-testid=slo-detail] canvas').count() === 3, 'three charts on the SLO page');
       const derivation = await page.locator('[data-testid=slo-derivation]').textContent();
       assert(/exact from samples/.test(derivation), `derivation names the mode: ${derivation.slice(0, 200)}`);

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use serde_json::{json, Value};
 use sightline_bench::inputs::{self, Sizes, SEED_BURN, SEED_HQ, SEED_JSON, SEED_M4, SEED_PCT};
-use sightline_bench::{floor, workloads};
+use sightline_bench::{floor, traces, workloads};
 
 struct Opts {
     out: String,
@@ -18,10 +18,12 @@ struct Opts {
     warmup: usize,
     sizes: Sizes,
     only: Option<String>,
+    /// `--scale` as given (the trace workloads scale their span counts by it).
+    scale: f64,
 }
 
 fn parse_args() -> Result<Opts, String> {
-    let mut o = Opts { out: "target/bench/native.json".into(), runs: 15, warmup: 2, sizes: Sizes::FULL, only: None };
+    let mut o = Opts { out: "target/bench/native.json".into(), runs: 15, warmup: 2, sizes: Sizes::FULL, only: None, scale: 1.0 };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut val = || args.next().ok_or_else(|| format!("{a} needs a value"));
@@ -29,7 +31,10 @@ fn parse_args() -> Result<Opts, String> {
             "--out" => o.out = val()?,
             "--runs" => o.runs = val()?.parse().map_err(|e| format!("--runs: {e}"))?,
             "--warmup" => o.warmup = val()?.parse().map_err(|e| format!("--warmup: {e}"))?,
-            "--scale" => o.sizes = Sizes::scaled(val()?.parse().map_err(|e| format!("--scale: {e}"))?),
+            "--scale" => {
+                o.scale = val()?.parse().map_err(|e| format!("--scale: {e}"))?;
+                o.sizes = Sizes::scaled(o.scale);
+            }
             "--only" => o.only = Some(val()?),
             _ => return Err(format!("unknown argument {a}")),
         }
@@ -175,6 +180,35 @@ fn main() {
         }
         out.insert(workloads::BURN.into(), v);
         eprintln!("native {}: done", workloads::BURN);
+    }
+
+    for (id, shape, n) in traces::TRACE_WORKLOADS {
+        if !want(id) {
+            continue;
+        }
+        let n = ((n as f64 * o.scale).round() as usize).max(1);
+        let t = Instant::now();
+        let trace = traces::synthetic_trace(shape, n, traces::SEED_TRACE);
+        let gen_ms = t.elapsed().as_secs_f64() * 1e3;
+        let self_time = id == traces::SELF_100K;
+        let check = if self_time {
+            traces::check_self(&trace, &traces::self_and_stats(&trace))
+        } else {
+            traces::check_cp(&trace, shape, &traces::cp(&trace))
+        };
+        failed |= check.is_err();
+        let sum = inputs::checksum(trace.starts_ns().iter().chain(trace.ends_ns()).copied());
+        let mut v = result(check, traces::input_bytes(&trace), sum, gen_ms);
+        if v["check"]["ok"] == true {
+            (v["kernel"], v["floor"]) = if self_time {
+                time_pair(w, r, || traces::self_and_stats(&trace), || traces::floor(&trace))
+            } else {
+                time_pair(w, r, || traces::cp(&trace), || traces::floor(&trace))
+            };
+        }
+        v["spans"] = json!(trace.len());
+        out.insert(id.into(), v);
+        eprintln!("native {id}: done");
     }
 
     let doc = json!({ "runner": "native", "arch": std::env::consts::ARCH, "sizes": format!("{s:?}"),

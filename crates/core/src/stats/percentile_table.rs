@@ -24,11 +24,17 @@ pub struct PercentileTable {
 
 /// The table of `qs` over `series` by `method`.
 pub fn percentile_table(series: &[Series], qs: &[f64], method: QuantileMethod) -> Result<PercentileTable, QuantileError> {
-    let rows = series.iter().map(|s| quantiles(&s.values, qs, method)).collect::<Result<Vec<_>, _>>()?;
-    let total: usize = series.iter().map(|s| s.values.len()).sum();
+    let columns: Vec<&[f64]> = series.iter().map(|s| s.values.as_slice()).collect();
+    percentile_table_of_columns(&columns, qs, method)
+}
+
+/// [`percentile_table`] over bare value columns (one per series, in order).
+pub fn percentile_table_of_columns(columns: &[&[f64]], qs: &[f64], method: QuantileMethod) -> Result<PercentileTable, QuantileError> {
+    let rows = columns.iter().map(|c| quantiles(c, qs, method)).collect::<Result<Vec<_>, _>>()?;
+    let total: usize = columns.iter().map(|c| c.len()).sum();
     let mut pooled = Vec::with_capacity(total);
-    for s in series {
-        pooled.extend_from_slice(&s.values);
+    for c in columns {
+        pooled.extend_from_slice(c);
     }
     let all = quantiles(&pooled, qs, method)?;
     Ok(PercentileTable { rows, all })

@@ -113,12 +113,30 @@ pub fn critical_path(trace: &Trace) -> CriticalPath {
         let seg_start = kids.len();
         let (a, b) = (offsets[v] as usize, offsets[v + 1] as usize);
         kids.extend(flat[a..b].iter().copied().filter(|&c| alive[c as usize]));
-        kids[seg_start..].sort_unstable_by_key(|&c| (ce[c as usize], std::cmp::Reverse(c)));
+        let seg = &mut kids[seg_start..];
+        let key = |c: &u32| (ce[*c as usize], std::cmp::Reverse(*c));
+        // Children that do not overlap are already in this order: check before sorting.
+        if !seg.windows(2).all(|w| key(&w[0]) <= key(&w[1])) {
+            seg.sort_unstable_by_key(key);
+        }
         kid_off.push(kids.len() as u32);
     }
     let mut cursor: Vec<u32> = kid_off[1..].to_vec();
     let mut sections = Vec::new();
     let mut per_span_ns = vec![0u64; n];
+    // Records a non-empty section of `span`.
+    let mut emit = |span: usize, start_ns: u64, end_ns: u64| {
+        if end_ns > start_ns {
+            sections.push(Section {
+                span: span as u32,
+                start_ns,
+                end_ns,
+            });
+            if let Some(total) = per_span_ns.get_mut(span) {
+                *total += end_ns - start_ns;
+            }
+        }
+    };
     for &root in trace.roots() {
         let (mut span, mut limit) = (root as usize, None::<u64>);
         loop {
@@ -131,24 +149,10 @@ pub fn critical_path(trace: &Trace) -> CriticalPath {
             }
             if cursor[span] > lo {
                 let c = kids[cursor[span] as usize - 1] as usize;
-                if bound > ce[c] {
-                    sections.push(Section {
-                        span: span as u32,
-                        start_ns: ce[c],
-                        end_ns: bound,
-                    });
-                    per_span_ns[span] += bound - ce[c];
-                }
+                emit(span, ce[c], bound);
                 (span, limit) = (c, None);
             } else {
-                if bound > cs[span] {
-                    sections.push(Section {
-                        span: span as u32,
-                        start_ns: cs[span],
-                        end_ns: bound,
-                    });
-                    per_span_ns[span] += bound - cs[span];
-                }
+                emit(span, cs[span], bound);
                 match parents[span] {
                     NO_PARENT => break,
                     p => (span, limit) = (p as usize, Some(cs[span])),

@@ -145,6 +145,8 @@ pub(crate) struct TraceSet {
     builders: Vec<TraceBuilder>,
     index: HashMap<u128, usize>,
     pub(crate) skipped_without_trace_id: usize,
+    /// Body-level notes (errors a backend sent beside data).
+    pub(crate) notes: Vec<String>,
 }
 
 impl TraceSet {
@@ -302,7 +304,7 @@ pub fn decode_traces(bytes: &[u8]) -> Result<DecodedTraces, TraceError> {
         };
         format.get_or_insert(f);
     }
-    let mut warnings = Vec::new();
+    let mut warnings = std::mem::take(&mut set.notes);
     if set.skipped_without_trace_id > 0 {
         warnings.push(format!(
             "{} span(s) without a valid trace id were skipped",
@@ -354,8 +356,11 @@ fn add_object(set: &mut TraceSet, o: AnyObject, raw: &[u8]) -> Result<TraceForma
         });
     }
     let has_data = o.data.as_ref().is_some_and(|d| !d.0.is_empty());
-    if let Some(e) = jaeger::api_error(&o.errors).filter(|_| !has_data) {
-        return Err(e);
+    match jaeger::api_error(&o.errors) {
+        Some(e) if !has_data => return Err(e),
+        // Jaeger answers a multi-id lookup with the traces it found and an error per missing one.
+        Some(e) => set.notes.push(format!("the backend also reported: {e}")),
+        None => {}
     }
     if let Some(batches) = o.resource_spans {
         otlp::add_resource_spans(set, &batches, None);

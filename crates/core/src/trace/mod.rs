@@ -2,7 +2,8 @@
 //! parsing ([`ids`]), decoding of every supported format through one entry point
 //! ([`decode::decode_traces`], formats in [`formats`]); analyses: Jaeger's critical path
 //! ([`critical_path`]), self time and bottlenecks ([`self_time`]), the per-(service, operation)
-//! statistics table ([`stats`]).
+//! statistics table ([`stats`]), the service map ([`service_map`]) and the structural diff of two
+//! traces ([`diff`]); export back to OTLP/JSON ([`export`]).
 //!
 //! Contract shared by every module here: times are `u64` ns since the Unix epoch, ids are
 //! integers, and no function recurses over user data (deep traces cannot overflow the stack)
@@ -11,10 +12,13 @@
 pub mod builder;
 pub mod critical_path;
 pub mod decode;
+pub mod diff;
+pub mod export;
 pub mod formats;
 pub mod ids;
 pub mod model;
 pub mod self_time;
+pub mod service_map;
 pub mod stats;
 
 pub use builder::{EventInput, ResourceId, SpanInput, TraceBuilder, TraceWarning};

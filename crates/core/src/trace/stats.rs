@@ -55,31 +55,53 @@ struct Acc {
     last_trace: usize,
 }
 
+/// Exact quantiles `qs` of `values` (linear interpolation between closest ranks); NaN when
+/// `values` holds no finite number (never the case for span durations, which are integers).
+pub(crate) fn exact_quantiles<const N: usize>(values: &[f64], qs: [f64; N]) -> [f64; N] {
+    let found = quantiles(values, &qs, QuantileMethod::Linear)
+        .ok()
+        .and_then(|q| q.values);
+    std::array::from_fn(|k| {
+        found
+            .as_ref()
+            .and_then(|v| v.get(k).copied())
+            .unwrap_or(f64::NAN)
+    })
+}
+
 /// The statistics table over `traces` (one or many; see the module doc).
 pub fn operation_stats<'a>(traces: impl IntoIterator<Item = &'a Trace>) -> Vec<OperationStats> {
-    let mut groups: HashMap<(Arc<str>, Arc<str>), Acc> = HashMap::new();
+    // Groups by (service, operation) text across traces; within a trace by interned ids, so
+    // each distinct pair is hashed as text once per trace, not once per span.
+    let mut keys: Vec<(Arc<str>, Arc<str>)> = Vec::new();
+    let mut accs: Vec<Acc> = Vec::new();
+    let mut global: HashMap<(Arc<str>, Arc<str>), usize> = HashMap::new();
     let mut summed_duration: u64 = 0;
     for (ti, trace) in traces.into_iter().enumerate() {
         summed_duration = summed_duration.saturating_add(trace.duration_ns());
         let selfs = self_times(trace);
         let cp = critical_path(trace);
-        // Resolve each (service, operation) pair of this trace's string table once.
-        let mut local: HashMap<(StrId, StrId), (Arc<str>, Arc<str>)> = HashMap::new();
+        let mut local: HashMap<(StrId, StrId), usize> = HashMap::new();
         for span in trace.spans() {
             let i = span.index() as usize;
             let (sid, oid) = (
                 trace.services().get(i).copied().unwrap_or_default(),
                 trace.operations().get(i).copied().unwrap_or_default(),
             );
-            let key = local
-                .entry((sid, oid))
-                .or_insert_with(|| (Arc::from(trace.str(sid)), Arc::from(trace.str(oid))))
-                .clone();
-            let acc = groups.entry(key).or_insert_with(|| Acc {
-                min: u64::MAX,
-                last_trace: usize::MAX,
-                ..Acc::default()
+            let g = *local.entry((sid, oid)).or_insert_with(|| {
+                let key: (Arc<str>, Arc<str>) =
+                    (Arc::from(trace.str(sid)), Arc::from(trace.str(oid)));
+                *global.entry(key.clone()).or_insert_with(|| {
+                    keys.push(key);
+                    accs.push(Acc {
+                        min: u64::MAX,
+                        last_trace: usize::MAX,
+                        ..Acc::default()
+                    });
+                    accs.len() - 1
+                })
             });
+            let Some(acc) = accs.get_mut(g) else { continue };
             let d = span.duration_ns();
             acc.durations.push(d as f64);
             acc.total = acc.total.saturating_add(d);
@@ -98,18 +120,12 @@ pub fn operation_stats<'a>(traces: impl IntoIterator<Item = &'a Trace>) -> Vec<O
             }
         }
     }
-    let mut rows: Vec<OperationStats> = groups
+    let mut rows: Vec<OperationStats> = keys
         .into_iter()
+        .zip(accs)
         .map(|((service, operation), acc)| {
             let count = acc.durations.len();
-            let q = quantiles(&acc.durations, &[0.5, 0.95, 0.99], QuantileMethod::Linear)
-                .ok()
-                .and_then(|q| q.values);
-            let at = |k: usize| {
-                q.as_ref()
-                    .and_then(|v| v.get(k).copied())
-                    .unwrap_or(f64::NAN)
-            };
+            let [p50, p95, p99] = exact_quantiles(&acc.durations, [0.5, 0.95, 0.99]);
             OperationStats {
                 service,
                 operation,
@@ -119,9 +135,9 @@ pub fn operation_stats<'a>(traces: impl IntoIterator<Item = &'a Trace>) -> Vec<O
                 min_ns: acc.min,
                 max_ns: acc.max,
                 avg_ns: acc.total as f64 / count.max(1) as f64,
-                p50_ns: at(0),
-                p95_ns: at(1),
-                p99_ns: at(2),
+                p50_ns: p50,
+                p95_ns: p95,
+                p99_ns: p99,
                 self_total_ns: acc.self_total,
                 critical_total_ns: acc.critical_total,
                 self_share: (summed_duration > 0)

@@ -139,19 +139,18 @@ fn add_trace(b: &mut TraceBuilder, spans: &[&ZipkinSpan]) {
     let (client_ids, server_ids) = (ids(false), ids(true));
     let taken: HashSet<u64> = client_ids.union(&server_ids).copied().collect();
     // Synthetic ids for the client half of each shared pair.
+    let mut used: HashSet<u64> = HashSet::new();
     let mut synthetic: HashMap<u64, u64> = HashMap::new();
     let mut next = 0x5a1f_0000_0000_0001u64;
     let mut pairs: Vec<u64> = client_ids.intersection(&server_ids).copied().collect();
     pairs.sort_unstable();
     for id in pairs {
         let mut candidate = id ^ next;
-        while candidate == 0
-            || taken.contains(&candidate)
-            || synthetic.values().any(|&v| v == candidate)
-        {
+        while candidate == 0 || taken.contains(&candidate) || used.contains(&candidate) {
             next = next.wrapping_add(2);
             candidate = id ^ next;
         }
+        used.insert(candidate);
         synthetic.insert(id, candidate);
     }
     let mut resources: HashMap<String, ResourceId> = HashMap::new();

@@ -1,0 +1,133 @@
+//! The offloadable work of the app, each with its threshold: decoding a `query`/`query_range`
+//! response body (in the worker above `sightline_core::offload::DECODE_IN_WORKER_BYTES`) and the
+//! exact-percentile table (above `PERCENTILES_IN_WORKER_SAMPLES`). Below the thresholds, or when
+//! the worker cannot start, the main thread runs the same core function, so the numbers are the
+//! same either way. Each path logs one `console.info` line with its size and time.
+//!
+//! `localStorage["sightline.offload"] = "main"` keeps every job on the main thread (to compare
+//! the two paths).
+
+use js_sys::{ArrayBuffer, Uint8Array};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use sightline_core::formats::prometheus::QueryResponse;
+use sightline_core::offload::{decode_in_worker, encode_job, encode_percentile_job, execute, percentiles_in_worker, Job, Outcome};
+use sightline_core::series::Series;
+use sightline_core::stats::percentile::QuantileMethod;
+use sightline_core::stats::percentile_table::{percentile_table_of_columns, PercentileTable};
+use std::sync::Arc;
+
+use super::client::{run, OffloadError};
+use super::slices;
+use crate::sources::query::PanelError;
+use crate::sources::Body;
+use crate::state::storage;
+
+/// The storage key of the diagnostic switch (`"main"`: no worker).
+pub const SWITCH_KEY: &str = "sightline.offload";
+
+fn worker_allowed() -> bool {
+    storage::get_local(SWITCH_KEY).as_deref() != Some("main")
+}
+
+fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+fn log(what: &str, size: String, start: f64, worker: bool) {
+    let place = if worker { "in the background worker" } else { "on the main thread" };
+    web_sys::console::info_1(&format!("sightline: {what} ({size}) {place} in {:.0} ms", now() - start).into());
+}
+
+fn worker_failed(e: OffloadError) -> PanelError {
+    PanelError { kind: "Background worker".into(), message: e.to_string() }
+}
+
+/// Decodes a `query`/`query_range` response. `Ok(None)`: superseded while decoding.
+pub async fn decode_query(status: u16, body: Body, abort: Option<&web_sys::AbortSignal>) -> Result<Option<QueryResponse>, PanelError> {
+    let job = Job::DecodeQuery { status };
+    let start = now();
+    let outcome = match body {
+        Body::Bytes(bytes) => execute(&job, &bytes),
+        Body::Buffer(buffer) => {
+            let len = buffer.byte_length() as usize;
+            let size = format!("{:.1} MB", len as f64 / 1e6);
+            let mut worker_result = None;
+            if decode_in_worker(len) && worker_allowed() {
+                match run(|id| encode_job(id, &job), Some(buffer.clone()), abort).await {
+                    Ok(outcome) => worker_result = Some(outcome),
+                    Err(OffloadError::Cancelled) => return Ok(None),
+                    Err(OffloadError::Unavailable(why)) => {
+                        web_sys::console::warn_1(&format!("sightline: decoding on the main thread: {why}").into())
+                    }
+                    Err(e) => return Err(worker_failed(e)),
+                }
+            }
+            let in_worker = worker_result.is_some();
+            let outcome = worker_result.unwrap_or_else(|| execute(&job, &bytes_of(&buffer)));
+            log("decoded a response", size, start, in_worker);
+            // Reading the worker's answer was one task; showing it is the next.
+            slices::yield_now().await;
+            outcome
+        }
+    };
+    match outcome {
+        Outcome::Decoded(resp) => Ok(Some(resp)),
+        Outcome::Failed { kind, message } => Err(PanelError { kind, message }),
+        Outcome::Percentiles(_) => Err(worker_failed(OffloadError::Failed("it answered a decode job with percentiles".into()))),
+    }
+}
+
+fn bytes_of(buffer: &ArrayBuffer) -> Vec<u8> {
+    Uint8Array::new(buffer).to_vec()
+}
+
+/// The exact-percentile table of `qs` over `series` (per series and pooled).
+pub async fn percentile_table(series: &[Series], qs: &[f64], method: QuantileMethod) -> Result<PercentileTable, String> {
+    let columns: Vec<&[f64]> = series.iter().map(|s| s.values.as_slice()).collect();
+    let total: usize = columns.iter().map(|c| c.len()).sum();
+    let start = now();
+    let size = format!("{total} samples");
+    if percentiles_in_worker(total) && worker_allowed() {
+        match run(|id| encode_percentile_job(id, qs, method, &columns), None, None).await {
+            Ok(Outcome::Percentiles(table)) => {
+                log("computed percentiles", size, start, true);
+                return Ok(table);
+            }
+            Ok(Outcome::Failed { message, .. }) => return Err(message),
+            Ok(Outcome::Decoded(_)) => return Err(OffloadError::Failed("it answered a percentile job with a response".into()).to_string()),
+            Err(OffloadError::Unavailable(why)) => {
+                web_sys::console::warn_1(&format!("sightline: percentiles on the main thread: {why}").into())
+            }
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    let table = percentile_table_of_columns(&columns, qs, method).map_err(|e| e.to_string());
+    log("computed percentiles", size, start, false);
+    table
+}
+
+/// The percentile table of `series` as a signal that follows `method`: `None` while it is being
+/// computed; a newer method's table replaces an older one's even if that finishes later.
+pub fn percentile_table_signal(
+    series: Arc<Vec<Series>>,
+    qs: &'static [f64],
+    method: RwSignal<QuantileMethod>,
+) -> ReadSignal<Option<Result<PercentileTable, String>>> {
+    let table = RwSignal::new(None);
+    let generation = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let m = method.get();
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        table.set(None);
+        let series = series.clone();
+        spawn_local(async move {
+            let result = percentile_table(&series, qs, m).await;
+            if generation.try_get_value() == Some(mine) {
+                table.set(Some(result));
+            }
+        });
+    });
+    table.read_only()
+}

@@ -1,0 +1,40 @@
+//! Main-thread work in slices: a time budget per task and a way to give the page's event loop a
+//! turn between slices, for work that must stay on the main thread (drawing on a canvas) or is
+//! cheap per item but large in number (legend statistics of many series).
+
+/// Work done in one task before yielding to the page (ms): well under the 50 ms at which the
+/// browser reports a long task, leaving room for the rest of the task.
+pub const SLICE_MS: f64 = 20.0;
+
+fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// "Go on" while less than [`SLICE_MS`] has passed since the call.
+pub fn budget() -> impl FnMut() -> bool {
+    let start = now();
+    move || now() - start < SLICE_MS
+}
+
+/// Ends the current task; resumes in a new one (a zero-delay timer), after the browser has had a
+/// chance to handle input and paint.
+pub async fn yield_now() {
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}
+
+/// Raster work allowed in one task (backing pixels of line length): drawing calls only record
+/// work that the browser then rasterises at the end of the task — in software about 0.1 µs per
+/// pixel of a 1.5 px line — so a slice of canvas drawing is bounded by its ink as well as by its
+/// time.
+pub const INK_PER_SLICE: f64 = 250_000.0;
+
+/// [`budget`] for canvas drawing: "go on" while under [`SLICE_MS`] and under [`INK_PER_SLICE`]
+/// pixels of line drawn (`ink` of each line as it is drawn).
+pub fn ink_budget() -> impl FnMut(f64) -> bool {
+    let mut time = budget();
+    let mut total = 0.0;
+    move |ink| {
+        total += ink;
+        total < INK_PER_SLICE && time()
+    }
+}
