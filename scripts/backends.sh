@@ -12,9 +12,9 @@
 # files, prom-data/ and vm-data/, *.pid and *.log. `start` on a STATEDIR whose backends still run
 # stops them first and starts afresh (new data relative to the new "now").
 # Ports: PROM_PORT (default 19090), VM_PORT (default 18428).
-# Native histograms and exemplars: a second Prometheus (NH_PROM_PORT, default 19292) started with
-# --enable-feature=native-histograms,exemplar-storage scrapes scripts/e2e_exporter.py
-# (EXPORTER_PORT, default 19293) every second: /metrics-proto (a native histogram, protobuf) and
+# Native histograms and exemplars: a second Prometheus (NH_PROM_PORT, default PROM_PORT + 2) started
+# with --enable-feature=native-histograms,exemplar-storage scrapes scripts/e2e_exporter.py
+# (EXPORTER_PORT, default PROM_PORT + 3; runs with different PROM_PORTs do not collide) every second: /metrics-proto (a native histogram, protobuf) and
 # /metrics-om (a classic histogram with exemplars, OpenMetrics); its URL is "promnh" in backends.json.
 set -euo pipefail
 
@@ -24,8 +24,8 @@ VM_PORT="${VM_PORT:-18428}"
 PROM_URL="http://127.0.0.1:${PROM_PORT}"
 VM_URL="http://127.0.0.1:${VM_PORT}"
 WAIT_SECS="${BACKENDS_WAIT_SECS:-60}"
-NH_PROM_PORT="${NH_PROM_PORT:-19292}"
-EXPORTER_PORT="${EXPORTER_PORT:-19293}"
+NH_PROM_PORT="${NH_PROM_PORT:-$((PROM_PORT + 2))}"
+EXPORTER_PORT="${EXPORTER_PORT:-$((PROM_PORT + 3))}"
 NH_PROM_URL="http://127.0.0.1:${NH_PROM_PORT}"
 
 say() { echo "backends: $*" >&2; }

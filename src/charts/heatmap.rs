@@ -386,6 +386,17 @@ pub fn bucket_at(g: &PlotGeometry, buckets: usize, y_css: f64) -> Option<usize> 
     Some((from_bottom.floor() as usize).min(buckets - 1))
 }
 
+/// The bucket band a value falls in: the first bucket whose upper bound is ≥ `v` and whose lower
+/// bound is below it; `None` outside every band.
+pub fn bucket_of_value(h: &Heatmap, v: f64) -> Option<usize> {
+    if v.is_nan() {
+        return None;
+    }
+    let b = h.bounds.partition_point(|&upper| upper < v);
+    let lower = h.lower_bound(b)?;
+    (lower < v || (b == 0 && lower == v)).then_some(b)
+}
+
 /// The CSS y range `(top, bottom)` of bucket `b`'s band (for the hover outline).
 pub fn band_css(g: &PlotGeometry, buckets: usize, b: usize) -> (f64, f64) {
     let (top, bottom) = (f64::from(g.top_px), f64::from(g.bottom_px));
@@ -396,6 +407,22 @@ pub fn band_css(g: &PlotGeometry, buckets: usize, b: usize) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_fall_in_the_band_whose_bounds_hold_them() {
+        let h = map(vec![0.0; 3], vec![0.1, 0.5, f64::INFINITY], vec![0]);
+        assert_eq!(bucket_of_value(&h, 0.05), Some(0));
+        assert_eq!(bucket_of_value(&h, 0.1), Some(0), "upper bounds are inclusive");
+        assert_eq!(bucket_of_value(&h, 0.3), Some(1));
+        assert_eq!(bucket_of_value(&h, 7.0), Some(2));
+        assert_eq!(bucket_of_value(&h, -1.0), None, "below the first band (which starts at 0)");
+        assert_eq!(bucket_of_value(&h, f64::NAN), None);
+        let g = PlotGeometry { left_px: 0, right_px: 100, top_px: 0, bottom_px: 90, start_ms: 0, end_ms: 1, dpr: 1.0, y_lo: 0.0, y_hi: 3.0 };
+        assert_eq!(band_css(&g, 3, 0), (60.0, 90.0));
+        assert_eq!(g.y_css_of(1.5), Some(45.0));
+        assert_eq!(g.y_css_of(3.5), None);
+        assert_eq!(g.y_css_of(f64::NAN), None);
+    }
 
     fn map(cells: Vec<f64>, bounds: Vec<f64>, t_ms: Vec<i64>) -> Heatmap {
         let max = cells.iter().copied().filter(|c| c.is_finite()).fold(0.0, f64::max);

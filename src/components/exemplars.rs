@@ -57,6 +57,17 @@ pub fn open_trace(state: AppState, trace_id: &str) {
     }
 }
 
+/// Where the readout goes: right of the marker on the left half of the plot, left of it on the
+/// right half (so it never runs off the chart).
+fn readout_position(x: f64, y: f64, g: Option<PlotGeometry>) -> String {
+    let middle = g.map_or(f64::INFINITY, |g| f64::from(g.left_px + g.right_px) / 2.0 / g.dpr);
+    if x > middle {
+        format!("right:calc(100% - {:.1}px);left:auto;top:{:.1}px", x - 10.0, y + 10.0)
+    } else {
+        format!("left:{:.1}px;top:{:.1}px", x + 10.0, y + 10.0)
+    }
+}
+
 /// The markers and readout over a chart whose geometry is `geometry`.
 #[component]
 pub fn ExemplarLayer(
@@ -120,7 +131,12 @@ pub fn ExemplarLayer(
         }
     };
     view! {
-        <div class="exemplar-layer">
+        <div
+            class="exemplar-layer"
+            data-testid="exemplar-layer"
+            data-start-ms=move || geometry.get().map(|g| g.start_ms.to_string())
+            data-end-ms=move || geometry.get().map(|g| g.end_ms.to_string())
+        >
             <For
                 each=move || markers.get().0.into_iter().enumerate()
                 key=|(i, m)| (*i, m.exemplar.t_ms, m.exemplar.trace_id.clone())
@@ -168,7 +184,7 @@ pub fn ExemplarLayer(
                 let labels = m.exemplar.labels.0.iter().map(|(k, v)| view! { <li>{format!("{k}={v}")}</li> }).collect_view();
                 view! {
                     <div class="hover-readout exemplar-readout" data-testid="exemplar-readout" role="status"
-                        style=format!("left:{:.1}px;top:{:.1}px", m.x + 10.0, m.y + 10.0)>
+                        style=readout_position(m.x, m.y, geometry.get_untracked())>
                         <div class="hover-time">{time}</div>
                         <div>"Exemplar value " <strong class="num">{value}</strong></div>
                         <div class="hover-name">{m.exemplar.series_labels.display_name()}</div>

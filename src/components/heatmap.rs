@@ -25,7 +25,7 @@ use wasm_bindgen::JsCast;
 use super::exemplars::ExemplarLayer;
 use super::panel::PanelData;
 use crate::charts::canvas::{fit_to_css_size, observe_resize, PlotGeometry};
-use crate::charts::heatmap::{band_css, bucket_at, bucket_range_label, draw, ColorScale, HeatmapSpec};
+use crate::charts::heatmap::{band_css, bucket_at, bucket_of_value, bucket_range_label, draw, ColorScale, HeatmapSpec};
 use crate::charts::palette;
 use crate::charts::short::format_short;
 use crate::state::{browser, theme, use_app_state};
@@ -251,17 +251,6 @@ pub fn HeatmapChart(
             <p class="sr-only" data-testid="heatmap-summary">{summary}</p>
         </div>
     }
-}
-
-/// The bucket band a value falls in: the first bucket whose upper bound is ≥ `v` and whose lower
-/// bound is below it; `None` outside every band.
-pub fn bucket_of_value(h: &Heatmap, v: f64) -> Option<usize> {
-    if v.is_nan() {
-        return None;
-    }
-    let b = h.bounds.partition_point(|&upper| upper < v);
-    let lower = h.lower_bound(b)?;
-    (lower < v || (b == 0 && lower == v)).then_some(b)
 }
 
 /// The user-facing text of a heatmap error.

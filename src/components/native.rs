@@ -10,7 +10,9 @@
 //! Quantile cells carry the exact value in `data-value` (shortest round-trip decimal).
 
 use leptos::prelude::*;
+use sightline_core::export::csv::{instant_csv, series_csv};
 use sightline_core::export::exact_value;
+use sightline_core::series::InstantSample;
 use sightline_core::formats::prometheus::native_histogram::NativeInterpolation;
 use sightline_core::formats::prometheus::ResultData;
 use sightline_core::series::HistogramSeries;
@@ -40,6 +42,28 @@ impl NativeData {
     /// Number of native samples.
     pub fn samples(&self) -> usize {
         self.series.iter().map(|s| s.samples.len()).sum()
+    }
+}
+
+/// The CSV of what the native display shows: the quantile lines (range) or one row per series and
+/// quantile (instant), labelled `quantile="<q>"` (core CSV rules: exact values, sorted labels).
+pub fn native_csv(native: &NativeData, mode: QueryMode) -> String {
+    match mode {
+        QueryMode::Range => series_csv(&quantile_lines(&native.series, &DEFAULT_QUANTILES, native.interpolation)),
+        QueryMode::Instant => {
+            let samples: Vec<InstantSample> = instant_rows(&native.series, &DEFAULT_QUANTILES, native.interpolation)
+                .into_iter()
+                .flat_map(|r| {
+                    let (labels, t_ms) = (r.labels, r.t_ms);
+                    r.quantiles.into_iter().zip(DEFAULT_QUANTILES).map(move |(value, q)| {
+                        let mut labels = labels.clone();
+                        labels.0.insert("quantile".to_string(), quantile_label(q));
+                        InstantSample { labels, t_ms, value }
+                    })
+                })
+                .collect();
+            instant_csv(&samples)
+        }
     }
 }
 

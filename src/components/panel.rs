@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use super::bars::BarsView;
 use super::exemplars::ExemplarContext;
-use super::native::{NativeData, NativeHistogramView};
+use super::native::{native_csv, NativeData, NativeHistogramView};
 use super::chart::TimeSeriesChart;
 use super::heatmap::HeatmapChart;
 use super::stat::StatTiles;
@@ -61,7 +61,8 @@ impl PanelData {
         let floats = self.float_summary();
         match &self.native {
             Some(n) if n.samples() > 0 => {
-                let native = format!("{} native histogram series · {} histogram samples", n.series.len(), n.samples());
+                let samples = if n.samples() == 1 { "1 histogram sample".to_string() } else { format!("{} histogram samples", n.samples()) };
+                let native = format!("{} native histogram series · {samples}", n.series.len());
                 if self.float_is_empty() {
                     match self.mode {
                         QueryMode::Range => format!("{native} · step {}", format_prom_duration(self.resolved.step_ms.max(0) as u64)),
@@ -388,7 +389,9 @@ fn PanelBody(data: Arc<PanelData>) -> impl IntoView {
         }
     };
     let export = move |_| {
+        let native_only = data.native.as_ref().filter(|n| n.samples() > 0 && data.float_is_empty());
         let text = match &data.response.data {
+            _ if native_only.is_some() => native_only.map(|n| native_csv(n, data.mode)).unwrap_or_default(),
             ResultData::Matrix(series) => series_csv(series),
             ResultData::Vector(samples) => instant_csv(samples),
             ResultData::Scalar { t_ms, value } => {

@@ -42,14 +42,18 @@ export default [
       await explore(page, baseUrl, { ds: 'nh', q, mode: 'range', from: String(from), to: String(to) }, ['data']);
       await assertChartDrawn(page);
       const shown = await markers(page);
-      // The app aligns its window to its step (≥ 15 s), so it may reach a step beyond either edge.
-      const stored = await promExemplars(url, q, from / 1000, to / 1000);
-      const around = await promExemplars(url, q, (from - 15000) / 1000, (to + 15000) / 1000);
-      const ids = new Set(around.map((e) => e.labels.trace_id));
+      // The window the chart shows (the app aligns the range to its step) is on the marker layer.
+      const layer = page.locator('[data-testid=exemplar-layer]');
+      const start = Number(await layer.getAttribute('data-start-ms'));
+      const end = Number(await layer.getAttribute('data-end-ms'));
+      assert(start >= from - 15000 && end <= to + 15000 && start < end, `chart window ${start}..${end} for ${from}..${to}`);
+      const stored = await promExemplars(url, q, start / 1000, end / 1000);
       assert(stored.length > 0, 'Prometheus stored no exemplars in the range');
-      assert(shown.length >= 0.9 * stored.length && shown.length <= around.length,
-        `${shown.length} markers for ${stored.length} exemplars Prometheus has in the range (${around.length} a step around it)`);
+      const ids = new Set(stored.map((e) => e.labels.trace_id));
+      assert(shown.length === stored.length, `${shown.length} markers for the ${stored.length} exemplars Prometheus has in ${start}..${end}`);
       for (const m of shown) assert(ids.has(m.trace), `marker trace ${m.trace} is not among Prometheus' exemplars`);
+      const values = new Map(stored.map((e) => [e.labels.trace_id, Number(e.value)]));
+      for (const m of shown) assert(values.get(m.trace) === m.value, `marker ${m.trace}: value ${m.value}, Prometheus ${values.get(m.trace)}`);
       await hoverAndOpen(page);
     },
   },

@@ -2,6 +2,7 @@
 // scraping scripts/e2e_exporter.py's protobuf endpoint every second): the count, sum and p50/p90/p99
 // Sightline shows for a native histogram equal Prometheus' own histogram_count, histogram_sum and
 // histogram_quantile at the same time; range results draw quantile lines and a heatmap.
+import fs from 'node:fs';
 import { SEL, assert, addSource, explore, assertChartDrawn, canvasInk, legendTexts } from '../lib/app.mjs';
 import { nativeProm, promInstant, close } from '../lib/native.mjs';
 
@@ -46,6 +47,13 @@ export default [
       await explore(page, baseUrl, { ds: 'nh', q: METRIC, mode: 'instant', from: String(to - 3600000), to: String(to) }, ['data']);
       const row = await nativeRow(page);
       await compareWithProm(url, row, METRIC);
+      // The CSV holds the quantiles shown, exactly.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-csv]')]);
+      const csv = fs.readFileSync(await download.path(), 'utf8');
+      const exact = await page.$$eval('[data-testid=native-quantile]', (cells) => cells.map((c) => c.getAttribute('data-value')));
+      for (const v of exact) assert(csv.includes(`,${v},`) || csv.includes(`,${v}\r`), `CSV should hold ${v}: ${JSON.stringify(csv.slice(0, 400))}`);
+      const lines = csv.trim().split(/\r?\n/);
+      assert(lines[0].split(',').includes('quantile') && lines.length === 4, `CSV: a quantile column and 3 rows: ${JSON.stringify(csv.slice(0, 400))}`);
       const definition = await page.locator('[data-testid=native-definition]').innerText();
       assert(/Source version: 2\./.test(definition) ? /linearly/.test(definition) : /exponentially/.test(definition),
         `the definition should name the interpolation of the source's version: ${JSON.stringify(definition)}`);
