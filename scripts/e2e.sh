@@ -18,6 +18,7 @@ cleanup() {
   local rc=$?
   # Quiet, so that the suite's `N passed, M failed` stays the last line of the output.
   scripts/backends.sh stop "$STATE" > /dev/null 2>&1 || true
+  if [[ -n "${TRACE_PID:-}" ]]; then kill "$TRACE_PID" 2> /dev/null || true; fi
   if [[ "${E2E_KEEP_STATE:-}" == 1 ]]; then
     ((SUITE_RAN)) || echo "e2e: state, data and backend logs kept in $STATE" >&2
   elif ((SUITE_RAN == 0 && rc != 0)); then
@@ -37,6 +38,17 @@ if [[ ! -d tests/e2e/node_modules/playwright-core ]]; then
 fi
 
 scripts/backends.sh start "$STATE"
+
+# The trace fixture server (real captured Jaeger/Tempo/Zipkin answers, tests/e2e/lib/trace_server.mjs).
+TRACE_PORT="${TRACE_PORT:-18686}"
+TRACE_PORT="$TRACE_PORT" node tests/e2e/lib/trace_server.mjs 2> "$STATE/trace-server.log" &
+TRACE_PID=$!
+for _ in $(seq 1 50); do
+  if curl -sf "http://127.0.0.1:${TRACE_PORT}/jaeger/api/services" > /dev/null 2>&1; then break; fi
+  if ! kill -0 "$TRACE_PID" 2> /dev/null; then echo "e2e: trace server failed: $(cat "$STATE/trace-server.log")" >&2; exit 1; fi
+  sleep 0.2
+done
+export TRACE_URL="http://127.0.0.1:${TRACE_PORT}"
 
 echo "e2e: state in $STATE (set E2E_KEEP_STATE=1 to keep it)" >&2
 rc=0

@@ -28,6 +28,11 @@ Series (all samples at multiples of 15 s, counters start at 0 at anchor-3h):
   sightline_e2e_temperature_celsius{room="lab"}   21.5
   sightline_e2e_latency_seconds_bucket{le=...}    classic histogram, le 0.1 0.25 0.5 1 +Inf,
                                                   with _sum and _count
+  sightline_e2e_slo_requests_total{code="200"}    +30 per 15 s (2/s)
+  sightline_e2e_slo_requests_total{code="500"}    0, then +3 per 15 s (0.2/s) during the incident
+                                                  anchor-60m..anchor-30m, then flat at 360
+  The SLO test computes its expected budget and burn rates from these formulas at the app's grid
+  end and checks them against Prometheus' increase() (expected.json "slo").
 """
 
 import argparse
@@ -52,6 +57,11 @@ BUCKETS = [("0.1", 0.1, 30), ("0.25", 0.25, 75), ("0.5", 0.5, 105), ("1", 1.0, 1
 # _sum increment per scrape (seconds of latency observed); 0.4 s mean over 135 observations.
 HIST_SUM_PER_STEP = 54.0
 QUANTILE = 0.9
+SLO_REQUESTS = "sightline_e2e_slo_requests"  # counter family for the SLO test
+SLO_GOOD_PER_STEP = 30
+SLO_BAD_PER_STEP = 3
+SLO_INCIDENT_START_BEFORE_ANCHOR_S = 60 * 60
+SLO_INCIDENT_END_BEFORE_ANCHOR_S = 30 * 60
 
 RATE_QUERY = f"rate({REQUESTS}_total[5m])"
 P90_QUERY = f"histogram_quantile({QUANTILE}, rate({HIST}_bucket[5m]))"
@@ -122,6 +132,15 @@ def generate(now_s):
                        {"service": service}, [(t, requests_value(service, t)) for t in times]))
     series.append((GAUGE, "gauge", "Room temperature (e2e test data).", GAUGE, {"room": "lab"},
                    [(t, GAUGE_VALUE) for t in times]))
+    incident = (anchor - SLO_INCIDENT_START_BEFORE_ANCHOR_S, anchor - SLO_INCIDENT_END_BEFORE_ANCHOR_S)
+
+    def slo_bad_value(t):
+        return SLO_BAD_PER_STEP * (min(max(t, incident[0]), incident[1]) - incident[0]) // STEP_S
+
+    series.append((SLO_REQUESTS, "counter", "Requests of the SLO test (e2e test data).", SLO_REQUESTS + "_total",
+                   {"code": "200"}, [(t, SLO_GOOD_PER_STEP * (t - start) // STEP_S) for t in times]))
+    series.append((SLO_REQUESTS, "counter", "Requests of the SLO test (e2e test data).", SLO_REQUESTS + "_total",
+                   {"code": "500"}, [(t, slo_bad_value(t)) for t in times]))
 
     def steps(t):
         return (t - start) // STEP_S
@@ -186,6 +205,16 @@ def generate(now_s):
             HIST + "_count": [{}],
         },
         "queries": {"rate": RATE_QUERY, "p90": P90_QUERY},
+        "slo": {
+            "metric": SLO_REQUESTS + "_total",
+            "good_per_step": SLO_GOOD_PER_STEP,
+            "bad_per_step": SLO_BAD_PER_STEP,
+            "incident_start_s": incident[0],
+            "incident_end_s": incident[1],
+            "bad_total": slo_bad_value(end),
+            "note": "counters start at 0 at window.start_s; code=200 grows good_per_step every step_s; code=500 grows "
+                    "bad_per_step every step_s inside [incident_start_s, incident_end_s]",
+        },
         "rate_5m": {s: per_step / STEP_S for s, per_step in REQUESTS_PER_STEP.items()},
         "gauge": {"query": GAUGE, "value": GAUGE_VALUE},
         "gamma_reset_s": reset_at,
@@ -213,7 +242,7 @@ def main():
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(text)
         os.replace(tmp, os.path.join(args.outdir, name))
-    print(f"gen_testdata: {expected['window']['samples_per_series']} samples x 11 series, "
+    print(f"gen_testdata: {expected['window']['samples_per_series']} samples x 13 series, "
           f"{expected['window']['start_s']}..{expected['window']['end_s']}, p90={expected['histogram']['p90']!r}",
           file=sys.stderr)
 

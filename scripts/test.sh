@@ -4,6 +4,9 @@
 # failure; cargo's `test result:` lines and the e2e `N passed, N failed` line are printed as they come.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# promtool (Debian's prometheus package, installed by `scripts/install.sh test`) checks the
+# generated SLO rules; under `make test` its absence is a failure, not a skip.
+export SIGHTLINE_REQUIRE_PROMTOOL=1
 echo "== native tests (core, and the app's pure helpers)"
 cargo test --locked -q -p sightline-core 2>&1 | grep -vE '^\s+(Compiling|Downloaded|Downloading)'
 cargo test --locked -q -p sightline --lib 2>&1 | grep -vE '^\s+(Compiling|Downloaded|Downloading)'

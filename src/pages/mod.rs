@@ -4,3 +4,9 @@ pub mod explore;
 pub mod not_built;
 pub mod settings;
 pub mod slos;
+
+pub mod slo_compute;
+pub mod slo_defs;
+pub mod slo_detail;
+pub mod slo_form;
+pub mod slo_io;

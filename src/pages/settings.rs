@@ -1,8 +1,9 @@
-//! Settings: the data-source list. Add or edit a Prometheus-compatible source (name, URL,
-//! optional `Authorization` value and `X-Scope-OrgID` tenant), test it, remove it. Secrets stay
+//! Settings: the data-source list. Add or edit a source — Prometheus-compatible, or a Jaeger,
+//! Tempo or Zipkin trace backend — (name, URL, optional `Authorization` value and
+//! `X-Scope-OrgID` tenant), test it, remove it. Secrets stay
 //! in session storage unless "Remember credentials on this device" is ticked, and never appear in
 //! a URL. The health check runs the instant query `1+1`, as Grafana's does, which proves the
-//! URL, CORS, auth and the query API in one request.
+//! URL, CORS, auth and the query API in one request; for a trace source it lists the services.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -20,6 +21,7 @@ pub fn SettingsPage() -> impl IntoView {
     let url = RwSignal::new(String::new());
     let auth = RwSignal::new(String::new());
     let tenant = RwSignal::new(String::new());
+    let kind = RwSignal::new(SourceKind::Prometheus.as_str().to_string());
     let remember = RwSignal::new(storage::secrets_remembered());
     let form_message = RwSignal::new(None::<(bool, String)>);
 
@@ -34,7 +36,7 @@ pub fn SettingsPage() -> impl IntoView {
         ev.prevent_default();
         let source = DataSource {
             name: name.get_untracked(),
-            kind: SourceKind::Prometheus,
+            kind: SourceKind::parse_user(&kind.get_untracked()).unwrap_or(SourceKind::Prometheus),
             url: url.get_untracked(),
             tenant: Some(tenant.get_untracked()),
             auth: Some(auth.get_untracked()),
@@ -61,7 +63,7 @@ pub fn SettingsPage() -> impl IntoView {
             .all()
             .iter()
             .cloned()
-            .map(|s| view! { <SourceRow source=s edit=(name, url, tenant, auth) on_change=persist/> })
+            .map(|s| view! { <SourceRow source=s edit=(name, url, tenant, auth) edit_kind=kind on_change=persist/> })
             .collect_view()
     };
 
@@ -87,13 +89,16 @@ pub fn SettingsPage() -> impl IntoView {
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-            <h2>"Add or edit a Prometheus-compatible source"</h2>
+            <h2>"Add or edit a data source"</h2>
             <form class="source-form" on:submit=save>
                 <label>"Name" <input data-testid="ds-name" required prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/></label>
                 <label>
                     "Kind"
-                    <select data-testid="ds-kind">
-                        <option value="prometheus" selected>{SourceKind::Prometheus.label()}</option>
+                    <select data-testid="ds-kind" prop:value=move || kind.get() on:change=move |ev| kind.set(event_target_value(&ev))>
+                        {SourceKind::USER_KINDS
+                            .into_iter()
+                            .map(|k| view! { <option value=k.as_str() selected=move || kind.get() == k.as_str()>{k.label()}</option> })
+                            .collect_view()}
                     </select>
                 </label>
                 <label>"URL" <input data-testid="ds-url" placeholder="http://127.0.0.1:9090 or /prometheus" prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev))/></label>
@@ -126,6 +131,8 @@ fn SourceRow(
     source: DataSource,
     /// The form fields to fill on Edit: (name, url, tenant, auth).
     edit: (RwSignal<String>, RwSignal<String>, RwSignal<String>, RwSignal<String>),
+    /// The form's kind field, set on Edit.
+    edit_kind: RwSignal<String>,
     /// Called after a removal so the list is saved.
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -138,8 +145,17 @@ fn SourceRow(
         test_result.set(Some((true, "Testing…".into())));
         spawn_local(async move {
             let started = browser::now_ms();
+            let outcome = if source.kind.trace_api().is_some() {
+                match crate::sources::traces::services(&source).await {
+                    Ok(names) => (
+                        true,
+                        format!("Data source is working: {} services listed in {} ms.", names.len(), browser::now_ms() - started),
+                    ),
+                    Err(e) => (false, format!("{}: {}", e.kind, e.message)),
+                }
+            } else {
             let req = PromRequest::Instant { query: "1+1".into(), time_ms: None };
-            let outcome = match run(&source, &req, None).await {
+            match run(&source, &req, None).await {
                 Ok(Some(resp)) => match resp.data {
                     ResultData::Scalar { value: 2.0, .. } => {
                         (true, format!("Data source is working: 1+1 = 2 in {} ms.", browser::now_ms() - started))
@@ -148,6 +164,7 @@ fn SourceRow(
                 },
                 Ok(None) => (false, "The test was cancelled.".into()),
                 Err(e) => (false, format!("{}: {}", e.kind, e.message)),
+            }
             };
             test_result.set(Some(outcome));
         });
@@ -169,6 +186,7 @@ fn SourceRow(
                         let s = edit_source.clone();
                         move |_| {
                             e_name.set(s.name.clone());
+                            edit_kind.set(s.kind.as_str().to_string());
                             e_url.set(s.url.clone());
                             e_tenant.set(s.tenant.clone().unwrap_or_default());
                             e_auth.set(s.auth.clone().unwrap_or_default());

@@ -1,202 +1,330 @@
-//! SLOs: one tile per example SLO of the demo source ([`demo_catalog`]), computed in the browser
-//! with the core's SLO module — SLI over the window, error budget remaining, the fastest burn rate
-//! of the Google SRE workbook tiers, the status band and the data coverage.
+//! SLOs: the overview — one tile per SLO (the demo source's examples on the demo source, and the
+//! user's own SLOs on any Prometheus-compatible source), sortable and filterable — with the
+//! create/edit form ([`super::slo_form`]), YAML import/export and share links
+//! ([`super::slo_io`]), and the per-SLO page (`?page=slos&slo=<id>`, [`super::slo_detail`]).
 //!
-//! How a tile is computed (its derivation text says which mode was used):
-//! - **Alert tiers** (always exact): the raw samples of both selectors over the last
-//!   `3 d + 24 h` (the tiers' longest lookback plus a day of history) are fetched in chunked
-//!   range-selector queries ([`raw_chunks`], [`range_selector_requests`], [`fetch_raw`]), turned
-//!   into [`SliEvents`] (exact, 1-minute grid) and evaluated with [`would_have_fired`].
-//! - **SLI and budget over the window**: exact from the same raw samples when the whole window
-//!   fits [`TILE_SAMPLE_BUDGET`] raw samples ([`slo_report`]); otherwise Prometheus-compatible:
-//!   the sum of the daily `sum(increase(sel[1d]))` values of one `query_range` at 1-day steps
-//!   (extrapolated at each day's edges), with coverage = days that returned a value.
-//!
-//! Only the demo source has SLOs: definitions (create, edit, import) are not built yet, and any
-//! other source says so. One failing tile shows its own error; the others carry on.
+//! Each tile is computed in the browser by [`compute`] (see there for exact vs
+//! Prometheus-compatible counting) and carries the definition of every number in its tooltips and
+//! its "How this was computed" text. One failing tile shows its own error; the others carry on.
+//! User SLOs live in `localStorage` ([`super::slo_defs`]); the demo's examples are built in.
 
-use chrono::{TimeZone, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use sightline_core::format::group_thousands;
 use sightline_core::datasource::{DataSource, SourceKind};
-use sightline_core::demo::SCRAPE_INTERVAL_MS;
-use sightline_core::counters::EvalGrid;
-use sightline_core::formats::prometheus::{PromRequest, ResultData};
-use sightline_core::plan::{range_selector_requests, raw_chunks};
-use sightline_core::series::Series;
-use sightline_core::slo::catalog::{demo_catalog, CatalogSlo, SliKind};
-use sightline_core::slo::{
-    budget_consumed, google_sre_workbook, lookback_ms, slo_report, would_have_fired, BudgetingMethod, CountMode, Counted,
-    Coverage, ResolvedWindow, Severity, SliEvents, SloError, Status, StatusPolicy, TierTimeline, WindowCounts,
-};
+use sightline_core::slo::catalog::demo_catalog;
+use sightline_core::slo::spec::{SloDefinition, SloSpec};
+use sightline_core::slo::{Status, StatusPolicy};
 use sightline_core::time::format_prom_duration;
 use std::sync::Arc;
 
-use crate::sources::query::{run, PanelError};
-use crate::sources::raw::{count_series, fetch_raw};
+use super::slo_compute::{compute, pct, SloOutcome};
+use super::slo_defs;
+use super::slo_detail::SloDetail;
+use super::slo_form::{blank_spec, SloForm};
+use super::slo_io::{SharedLinkBanner, SloIo};
+use crate::sources::query::PanelError;
 use crate::state::{browser, use_app_state};
 
-const MINUTE_MS: i64 = 60_000;
-const DAY_MS: i64 = 86_400_000;
-/// The evaluation grid's step (≥ the demo's 15 s scrape interval, ≤ the 5 min shortest tier window).
-const GRID_STEP_MS: i64 = MINUTE_MS;
-/// Alert history shown per tile.
-const HISTORY_MS: i64 = DAY_MS;
-/// Raw samples (series × scrapes) one tile may pull to compute its whole window exactly. Five
-/// tiles load at once; 1M samples is ~26 MB of JSON and about a second of decoding in WASM.
-pub const TILE_SAMPLE_BUDGET: u64 = 1_000_000;
+pub use super::slo_compute::TILE_SAMPLE_BUDGET;
 
-/// What one tile shows once computed.
+/// One SLO on the page: its definition (or why it is invalid) and where it comes from.
 #[derive(Debug, Clone, PartialEq)]
-struct TileResult {
-    status: Status,
-    sli: Option<f64>,
-    sli_title: String,
-    remaining: Option<f64>,
-    remaining_title: String,
-    /// (burn rate, window, tier) of the tier window burning fastest now.
-    fastest: Option<(f64, i64, String)>,
-    fastest_title: String,
-    coverage: String,
-    coverage_title: String,
-    firing_now: Vec<String>,
-    history: Vec<String>,
-    derivation: String,
-    warnings: Vec<String>,
+pub struct SloEntry {
+    pub id: String,
+    pub name: String,
+    pub def: Result<SloDefinition, String>,
+    /// The issue's seed this demo example stands for; `None` for user SLOs.
+    pub seed: Option<String>,
+    pub user: bool,
 }
 
+/// A tile's computed state.
 #[derive(Debug, Clone, PartialEq)]
-enum TileState {
+pub enum TileState {
     Loading(String),
-    Done(Arc<TileResult>),
+    Done(Arc<SloOutcome>),
     Error(PanelError),
 }
 
 impl TileState {
-    fn remaining(&self) -> Option<f64> {
+    fn outcome(&self) -> Option<&SloOutcome> {
         match self {
-            TileState::Done(r) => r.remaining,
+            TileState::Done(r) => Some(r),
             _ => None,
         }
     }
 }
 
-/// The SLO overview page.
+/// The entries shown for a source: the demo examples on the demo source, then the user's SLOs.
+pub fn entries(is_demo: bool, user: &[SloSpec]) -> Vec<SloEntry> {
+    let entry = |spec: &SloSpec, seed: Option<String>, user: bool| SloEntry {
+        id: spec.id.clone(),
+        name: spec.name.clone(),
+        def: spec.validate().map_err(|e| e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")),
+        seed,
+        user,
+    };
+    let demo = if is_demo { demo_catalog() } else { Vec::new() };
+    let examples = demo.iter().map(|c| entry(&c.to_spec(), Some(c.seed.to_string()), false));
+    examples.chain(user.iter().map(|s| entry(s, None, true))).collect()
+}
+
+/// Computes `entry` into `tile` (a tile whose definition is invalid shows why).
+pub fn start_compute(
+    source: DataSource,
+    entry: &SloEntry,
+    tile: RwSignal<TileState>,
+    now_ms: i64,
+    generation: StoredValue<u64>,
+    mine: u64,
+) {
+    let def = match &entry.def {
+        Ok(d) => d.clone(),
+        Err(e) => {
+            tile.set(TileState::Error(PanelError {
+                kind: "SLO definition".into(),
+                message: e.clone(),
+            }));
+            return;
+        }
+    };
+    tile.set(TileState::Loading("Queued…".into()));
+    spawn_local(async move {
+        let progress = move |text: String| {
+            if generation.get_value() == mine {
+                tile.set(TileState::Loading(text));
+            }
+        };
+        let result = compute(&source, &def, now_ms, progress).await;
+        if generation.get_value() == mine {
+            tile.set(match result {
+                Ok(r) => TileState::Done(Arc::new(r)),
+                Err(e) => TileState::Error(e),
+            });
+        }
+    });
+}
+
+/// The SLOs page.
 #[component]
 pub fn SlosPage() -> impl IntoView {
     let state = use_app_state();
+    let (stored, problem) = slo_defs::load();
+    let user = RwSignal::new(stored);
+    let message = RwSignal::new(problem.map(|p| (false, p)));
     let source = Memo::new(move |_| {
         let name = state.view.with(|v| v.ds.clone());
         state.sources.with(|s| s.find(&name).cloned()).ok_or(name)
     });
-    let is_demo = Memo::new(move |_| matches!(source.get(), Ok(DataSource { kind: SourceKind::Demo, .. })));
+    let selected = Memo::new(move |_| state.view.with(|v| v.slo.clone()));
     view! {
         <section class="page slos" data-testid="page-slos">
-            <h1>"SLOs"</h1>
+            {move || message.get().map(|(ok, text)| view! {
+                <p class=if ok { "panel-message" } else { "panel-error" } role="status" data-testid="slo-message">{text}</p>
+            })}
+            <SharedLinkBanner user=user message=message/>
             {move || match source.get() {
                 Err(name) => view! {
+                    <h1>"SLOs"</h1>
                     <p class="panel-error" role="alert">{format!("There is no data source called '{name}'. Choose one in the header.")}</p>
                 }.into_any(),
-                Ok(_) if !is_demo.get() => view! {
-                    <p data-testid="slo-not-built" class="panel-message">
-                        "SLO definitions (create, edit, import from OpenSLO or Sloth) have not been built yet, so this source has no SLOs. \
-                         Only the demo source comes with example SLOs: switch to it to see them."
-                    </p>
-                }.into_any(),
-                Ok(src) => view! { <DemoSlos source=src/> }.into_any(),
+                Ok(src) => {
+                    let id = selected.get();
+                    if id.is_empty() {
+                        view! { <SloOverview source=src user=user message=message/> }.into_any()
+                    } else {
+                        let is_demo = src.kind == SourceKind::Demo;
+                        let entry = user.with_untracked(|u| entries(is_demo, u)).into_iter().find(|e| e.id == id);
+                        view! { <SloDetail source=src entry=entry id=id/> }.into_any()
+                    }
+                }
             }}
         </section>
     }
 }
 
-/// The demo's example SLOs as tiles.
+/// How tiles are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SortKey {
+    Listed,
+    Status,
+    Remaining,
+    Burn,
+    Name,
+}
+
+impl SortKey {
+    const ALL: [(SortKey, &'static str, &'static str); 5] = [
+        (SortKey::Listed, "listed", "as listed"),
+        (SortKey::Status, "status", "by status (worst first)"),
+        (
+            SortKey::Remaining,
+            "remaining",
+            "by error budget remaining (least first)",
+        ),
+        (SortKey::Burn, "burn", "by fastest burn (fastest first)"),
+        (SortKey::Name, "name", "by name"),
+    ];
+}
+
+/// Worst first: breached, critical, warning, healthy, no data; then loading and errors.
+fn status_rank(t: &TileState) -> u8 {
+    match t.outcome().map(|o| o.status) {
+        Some(Status::Breached) => 0,
+        Some(Status::Critical) => 1,
+        Some(Status::Warning) => 2,
+        Some(Status::Healthy) => 3,
+        Some(Status::NoData) => 4,
+        None => 5,
+    }
+}
+
+fn cmp_opt(a: Option<f64>, b: Option<f64>) -> std::cmp::Ordering {
+    use std::cmp::Ordering::*;
+    match (a, b) {
+        (Some(x), Some(y)) => x.total_cmp(&y),
+        (Some(_), None) => Less,
+        (None, Some(_)) => Greater,
+        (None, None) => Equal,
+    }
+}
+
+/// The tiles with the toolbar, the form and the import/export panel.
 #[component]
-fn DemoSlos(
-    /// The demo source.
+fn SloOverview(
     source: DataSource,
+    user: RwSignal<Vec<SloSpec>>,
+    message: RwSignal<Option<(bool, String)>>,
 ) -> impl IntoView {
     let state = use_app_state();
-    let catalog: Arc<Vec<CatalogSlo>> = Arc::new(demo_catalog());
-    let tiles: Vec<RwSignal<TileState>> = catalog.iter().map(|_| RwSignal::new(TileState::Loading("Waiting…".into()))).collect();
-    let sort_by_budget = RwSignal::new(false);
+    let is_demo = source.kind == SourceKind::Demo;
+    let editing = RwSignal::new(None::<(SloSpec, bool)>);
+    let sort = RwSignal::new(SortKey::Listed);
+    let filter_text = RwSignal::new(String::new());
+    let filter_status = RwSignal::new(String::new());
     let generation = StoredValue::new(0u64);
-
+    let list = Memo::new(move |_| user.with(|u| entries(is_demo, u)));
+    // One tile signal per entry, recreated when the list changes.
+    let tiles: Memo<Vec<(SloEntry, RwSignal<TileState>)>> = Memo::new(move |_| {
+        list.get()
+            .into_iter()
+            .map(|e| (e, RwSignal::new(TileState::Loading("Waiting…".into()))))
+            .collect()
+    });
     {
-        let (catalog, tiles) = (catalog.clone(), tiles.clone());
+        let source = source.clone();
         Effect::new(move |_| {
             state.refresh_tick.track();
+            let tiles = tiles.get();
             generation.update_value(|g| *g += 1);
             let mine = generation.get_value();
             let now_ms = browser::now_ms();
-            for (slo, tile) in catalog.iter().cloned().zip(tiles.iter().copied()) {
-                let source = source.clone();
-                tile.set(TileState::Loading("Queued…".into()));
-                spawn_local(async move {
-                    let progress = move |text: String| {
-                        if generation.get_value() == mine {
-                            tile.set(TileState::Loading(text));
-                        }
-                    };
-                    let result = compute_tile(&source, &slo, now_ms, progress).await;
-                    if generation.get_value() == mine {
-                        tile.set(match result {
-                            Ok(r) => TileState::Done(Arc::new(r)),
-                            Err(e) => TileState::Error(e),
-                        });
-                    }
-                });
+            for (entry, tile) in tiles.iter() {
+                start_compute(source.clone(), entry, *tile, now_ms, generation, mine);
             }
         });
     }
-
-    let policy = StatusPolicy::default();
-    let order = {
-        let tiles = tiles.clone();
-        move || {
-            let mut idx: Vec<usize> = (0..tiles.len()).collect();
-            if sort_by_budget.get() {
-                let rem: Vec<Option<f64>> = tiles.iter().map(|t| t.with(TileState::remaining)).collect();
-                // Least remaining first; tiles without a number (loading, error, no data) last.
-                idx.sort_by(|&a, &b| {
-                    let key = |i: usize| rem.get(i).copied().flatten();
-                    match (key(a), key(b)) {
-                        (Some(x), Some(y)) => x.total_cmp(&y),
-                        (Some(_), None) => std::cmp::Ordering::Less,
-                        (None, Some(_)) => std::cmp::Ordering::Greater,
-                        (None, None) => std::cmp::Ordering::Equal,
-                    }
-                });
-            }
-            idx
+    let save = Callback::new(move |spec: SloSpec| {
+        let id = spec.id.clone();
+        let problem = slo_defs::update(user, |l| sightline_core::slo::store::upsert(l, spec));
+        editing.set(None);
+        message.set(Some(match problem {
+            Some(p) => (false, p),
+            None => (true, format!("Saved SLO '{id}'.")),
+        }));
+    });
+    let cancel = Callback::new(move |_| editing.set(None));
+    let delete = Callback::new(move |id: String| {
+        let problem = slo_defs::update(user, |l| l.retain(|s| s.id != id));
+        message.set(Some(match problem {
+            Some(p) => (false, p),
+            None => (true, format!("Deleted SLO '{id}'.")),
+        }));
+    });
+    let edit = Callback::new(move |id: String| {
+        if let Some(s) = user.with_untracked(|l| l.iter().find(|s| s.id == id).cloned()) {
+            editing.set(Some((s, true)));
         }
+    });
+    let order = move || {
+        let tiles = tiles.get();
+        let text = filter_text.get().to_lowercase();
+        let status = filter_status.get();
+        let mut shown: Vec<(SloEntry, RwSignal<TileState>)> = tiles
+            .into_iter()
+            .filter(|(e, t)| {
+                let text_ok = text.is_empty()
+                    || e.name.to_lowercase().contains(&text)
+                    || e.id.contains(&text)
+                    || e.def.as_ref().is_ok_and(|d| {
+                        d.spec.service.to_lowercase().contains(&text)
+                            || d.spec.description.to_lowercase().contains(&text)
+                    });
+                let status_ok = status.is_empty()
+                    || t.with(|t| t.outcome().map(|o| o.status.label()) == Some(status.as_str()));
+                text_ok && status_ok
+            })
+            .collect();
+        match sort.get() {
+            SortKey::Listed => {}
+            SortKey::Name => shown.sort_by_key(|a| a.0.name.to_lowercase()),
+            SortKey::Status => shown.sort_by_key(|(_, t)| t.with(status_rank)),
+            SortKey::Remaining => shown.sort_by(|a, b| {
+                cmp_opt(
+                    a.1.with(|t| t.outcome().and_then(|o| o.remaining)),
+                    b.1.with(|t| t.outcome().and_then(|o| o.remaining)),
+                )
+            }),
+            SortKey::Burn => shown.sort_by(|a, b| {
+                let burn = |t: &RwSignal<TileState>| {
+                    t.with(|t| t.outcome().and_then(|o| o.fastest.as_ref().map(|f| -f.0)))
+                };
+                cmp_opt(burn(&a.1), burn(&b.1))
+            }),
+        }
+        shown
     };
-    let empty = catalog.is_empty();
+    let policy = StatusPolicy::default();
+    let user_count = move || user.with(Vec::len);
     view! {
+        <h1>"SLOs"</h1>
         <p class="hint">
-            "Example SLOs of the demo shop, computed in this browser from the demo's counters. SLO definitions (create, edit, import) are not built yet."
+            {if is_demo {
+                "Example SLOs of the demo shop, and your own SLOs, computed in this browser from raw counter samples."
+            } else {
+                "Your SLOs, computed in this browser from this source's raw counter samples. Create one, or import OpenSLO or Sloth YAML."
+            }}
         </p>
         <div class="row slo-toolbar">
-            <label class="inline">
-                "Sort "
-                <select
-                    data-testid="slo-sort"
-                    on:change=move |ev| sort_by_budget.set(event_target_value(&ev) == "remaining")
-                >
-                    <option value="catalog" selected=move || !sort_by_budget.get()>"as listed"</option>
-                    <option value="remaining" selected=move || sort_by_budget.get()>"by error budget remaining (least first)"</option>
+            <button class="primary" data-testid="slo-new" on:click=move |_| editing.set(Some((blank_spec(), false)))>"New SLO"</button>
+            <label class="inline">"Sort "
+                <select data-testid="slo-sort" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    sort.set(SortKey::ALL.iter().find(|(_, k, _)| *k == v).map_or(SortKey::Listed, |(s, _, _)| *s));
+                }>
+                    {SortKey::ALL.iter().map(|(s, k, l)| { let s = *s; view! { <option value=*k selected=move || sort.get() == s>{*l}</option> } }).collect_view()}
+                </select>
+            </label>
+            <label class="inline">"Filter "
+                <input data-testid="slo-filter" placeholder="name, service, id…" prop:value=move || filter_text.get() on:input=move |ev| filter_text.set(event_target_value(&ev))/>
+            </label>
+            <label class="inline">"Status "
+                <select data-testid="slo-filter-status" on:change=move |ev| filter_status.set(event_target_value(&ev))>
+                    <option value="">"any"</option>
+                    {[Status::Breached, Status::Critical, Status::Warning, Status::Healthy, Status::NoData].into_iter().map(|s| view! { <option value=s.label()>{s.label()}</option> }).collect_view()}
                 </select>
             </label>
         </div>
-        {empty.then(|| view! { <p class="panel-message">"No SLOs."</p> })}
+        {move || editing.get().map(|(spec, is_edit)| view! { <SloForm initial=spec editing=is_edit on_save=save on_cancel=cancel/> })}
+        <SloIo user=user message=message/>
+        {move || (tiles.with(Vec::len) == 0).then(|| view! {
+            <p class="panel-message" data-testid="slo-empty">"No SLOs yet for this source: create one with “New SLO” or import YAML."</p>
+        })}
+        {move || (user_count() > 0 && !is_demo).then(|| view! {
+            <p class="hint">{format!("{} SLO(s) of your own, stored in this browser.", user_count())}</p>
+        })}
         <div class="slo-grid">
-            {move || {
-                order()
-                    .into_iter()
-                    .filter_map(|i| Some((catalog.get(i)?.clone(), *tiles.get(i)?)))
-                    .map(|(slo, tile)| view! { <SloTile slo=slo tile=tile policy=policy/> })
-                    .collect_view()
-            }}
+            {move || order().into_iter().map(|(entry, tile)| view! { <SloTile entry=entry tile=tile policy=policy on_edit=edit on_delete=delete/> }).collect_view()}
         </div>
     }
 }
@@ -204,32 +332,49 @@ fn DemoSlos(
 /// One SLO tile.
 #[component]
 fn SloTile(
-    /// The SLO definition.
-    slo: CatalogSlo,
-    /// Its computed state.
+    entry: SloEntry,
     tile: RwSignal<TileState>,
-    /// The status bands.
     policy: StatusPolicy,
+    on_edit: Callback<String>,
+    on_delete: Callback<String>,
 ) -> impl IntoView {
+    let state = use_app_state();
     let data_state = move || match &*tile.read() {
         TileState::Loading(_) => "loading",
         TileState::Error(_) => "error",
         TileState::Done(_) => "data",
     };
-    let window_text = slo.window().map(|w| w.to_string()).unwrap_or_else(|_| slo.window.to_string());
-    let (ev, tot) = slo.sli.selectors();
-    let kind_text = match slo.sli {
-        SliKind::Ratio { counted: Counted::Bad, .. } => format!("ratio SLI; bad events: {ev}; valid events: {tot}"),
-        SliKind::Ratio { counted: Counted::Good, .. } => format!("ratio SLI; good events: {ev}; valid events: {tot}"),
-        SliKind::Latency { threshold_le, .. } => {
-            format!("latency SLI: good = requests ≤ {threshold_le} s ({ev}); valid = all requests ({tot})")
-        }
+    let (window_text, objective_text, kind_text, description, zone_note) = match &entry.def {
+        Ok(d) => (
+            d.window.to_string(),
+            d.objective.to_string(),
+            d.sli.describe(),
+            d.spec.description.clone(),
+            d.zone_note(),
+        ),
+        Err(_) => (
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            None,
+        ),
     };
     let bands = policy.describe();
+    let id = entry.id.clone();
+    let open_id = id.clone();
+    let (edit_id, del_id) = (id.clone(), id.clone());
+    let user = entry.user;
     view! {
-        <article class="slo-tile" data-testid="slo-tile" data-slo=slo.id data-state=data_state>
+        <article class="slo-tile" data-testid="slo-tile" data-slo=id.clone() data-state=data_state data-user=user.then_some("1")>
             <header class="slo-head">
-                <h2 class="slo-name">{slo.name}</h2>
+                <h2 class="slo-name">
+                    <a href=format!("?page=slos&slo={id}") data-testid="slo-open" on:click=move |ev| {
+                        ev.prevent_default();
+                        let id = open_id.clone();
+                        state.update_view(|v| v.slo = id);
+                    }>{entry.name.clone()}</a>
+                </h2>
                 {move || {
                     let bands = bands.clone();
                     match &*tile.read() {
@@ -245,12 +390,13 @@ fn SloTile(
                     }
                 }}
             </header>
-            <p class="slo-desc" title=kind_text>{slo.description}</p>
+            <p class="slo-desc" title=kind_text>{description}</p>
             <p class="slo-target">
-                <span title="The objective: the share of valid events that must be good over the window">{format!("Objective {}", slo.objective)}</span>
+                <span data-testid="slo-objective" title="The objective: the share of valid events that must be good over the window">{format!("Objective {objective_text}")}</span>
                 " · "
-                <span title="The SLO window: a rolling period ending now">{window_text}</span>
+                <span title="The SLO window">{window_text}</span>
             </p>
+            {zone_note.map(|n| view! { <p class="hint" data-testid="slo-zone">{n}</p> })}
             {move || match tile.get() {
                 TileState::Loading(step) => view! {
                     <p class="panel-message" role="status"><span class="spinner"></span>" "{step}</p>
@@ -263,25 +409,44 @@ fn SloTile(
                 }.into_any(),
                 TileState::Done(r) => tile_body(&r).into_any(),
             }}
-            <p class="hint slo-seed">{format!("Issue seed: {}", slo.seed)}</p>
+            {entry.seed.clone().map(|s| view! { <p class="hint slo-seed">{format!("Issue seed: {s}")}</p> })}
+            {user.then(|| view! {
+                <div class="row slo-actions">
+                    <button data-testid="slo-edit" on:click=move |_| on_edit.run(edit_id.clone())>"Edit"</button>
+                    <button data-testid="slo-delete" on:click=move |_| on_delete.run(del_id.clone())>"Delete"</button>
+                </div>
+            })}
         </article>
     }
 }
 
-fn pct(x: f64, decimals: usize) -> String {
-    format!("{:.*}%", decimals, x * 100.0).replace('-', "−")
+/// The SLI as a percentage; never rounds a value below 1 up to `100.000%`.
+pub fn sli_text(sli: f64) -> String {
+    let text = pct(sli, 3);
+    if sli < 1.0 && text == "100.000%" {
+        "> 99.999%".to_string()
+    } else {
+        text
+    }
 }
 
-fn tile_body(r: &TileResult) -> impl IntoView {
+fn tile_body(r: &SloOutcome) -> impl IntoView {
     let sli = r.sli.map_or_else(|| "no data".to_string(), sli_text);
-    let remaining = r.remaining.map_or_else(|| "no data".to_string(), |x| pct(x, 1));
+    let remaining = r
+        .remaining
+        .map_or_else(|| "no data".to_string(), |x| pct(x, 1));
     let remaining_value = r.remaining.map(|x| x.to_string());
     let (fastest, fastest_window) = r.fastest.as_ref().map_or_else(
         || ("no data".to_string(), String::new()),
-        |(b, w, _)| (format!("{b:.1}×"), format!("over {}", format_prom_duration((*w).max(0) as u64))),
+        |(b, w, _)| {
+            (
+                format!("{b:.1}×"),
+                format!("over {}", format_prom_duration((*w).max(0) as u64)),
+            )
+        },
     );
     view! {
-        <dl class="slo-numbers">
+        <dl class="slo-numbers" data-grid-end=r.grid_end_ms.to_string()>
             <div>
                 <dt>"SLI"</dt>
                 <dd data-testid="slo-sli" title=r.sli_title.clone() data-value=r.sli.map(|s| s.to_string())>{sli}</dd>
@@ -292,14 +457,14 @@ fn tile_body(r: &TileResult) -> impl IntoView {
             </div>
             <div>
                 <dt>"Fastest burn"</dt>
-                <dd data-testid="slo-burn" title=r.fastest_title.clone()>{fastest}" "<span class="slo-unit">{fastest_window}</span></dd>
+                <dd data-testid="slo-burn" title=r.fastest_title.clone() data-value=r.fastest.as_ref().map(|f| f.0.to_string())>{fastest}" "<span class="slo-unit">{fastest_window}</span></dd>
             </div>
         </dl>
         <p class="slo-coverage" data-testid="slo-coverage" title=r.coverage_title.clone()>{r.coverage.clone()}</p>
         {(!r.firing_now.is_empty()).then(|| view! {
             <p class="slo-firing" data-testid="slo-firing">{format!("Firing now: {}", r.firing_now.join("; "))}</p>
         })}
-        <p class="slo-history hint" data-testid="slo-history" title="Tiers of the Google SRE workbook preset evaluated every minute over the last 24 h from raw samples (would have fired)">
+        <p class="slo-history hint" data-testid="slo-history" title="The SLO's alert tiers evaluated every minute over the last 24 h from raw samples (would have fired)">
             {if r.history.is_empty() {
                 "No alert tier would have fired in the last 24 h.".to_string()
             } else {
@@ -312,250 +477,4 @@ fn tile_body(r: &TileResult) -> impl IntoView {
             <p class="hint" data-testid="slo-derivation">{r.derivation.clone()}</p>
         </details>
     }
-}
-
-fn slo_error(e: SloError) -> PanelError {
-    PanelError { kind: "SLO definition".into(), message: e.to_string() }
-}
-
-fn utc(ms: i64) -> String {
-    Utc.timestamp_millis_opt(ms).single().map_or_else(|| ms.to_string(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
-}
-
-/// The SLI as a percentage; never rounds a value below 1 up to `100.000%`.
-fn sli_text(sli: f64) -> String {
-    let text = pct(sli, 3);
-    if sli < 1.0 && text == "100.000%" {
-        "> 99.999%".to_string()
-    } else {
-        text
-    }
-}
-
-/// Raw samples of `selector` in `[start_ms, end_ms]` at the demo's scrape interval.
-async fn raw(source: &DataSource, selector: &str, start_ms: i64, end_ms: i64) -> Result<(Vec<Series>, Vec<String>, usize), PanelError> {
-    let chunks = raw_chunks(start_ms, end_ms, SCRAPE_INTERVAL_MS);
-    let requests = range_selector_requests(selector, &chunks);
-    let n = requests.len();
-    let (series, warnings) = fetch_raw(source, &requests, (start_ms, end_ms), None)
-        .await?
-        .ok_or_else(|| PanelError { kind: "Cancelled".into(), message: "The fetch was replaced by a newer one.".into() })?;
-    Ok((series, warnings, n))
-}
-
-/// `sum(increase(selector[1d]))` at 1-day steps ending at `end_ms`, `days` points.
-async fn daily_increases(source: &DataSource, selector: &str, end_ms: i64, days: i64) -> Result<(Vec<(i64, f64)>, String), PanelError> {
-    let query = format!("sum(increase({selector}[1d]))");
-    let req = PromRequest::Range { query: query.clone(), start_ms: end_ms - (days - 1) * DAY_MS, end_ms, step_ms: DAY_MS };
-    let resp = run(source, &req, None)
-        .await?
-        .ok_or_else(|| PanelError { kind: "Cancelled".into(), message: "The query was replaced by a newer one.".into() })?;
-    let points = match resp.data {
-        ResultData::Matrix(s) => s.into_iter().flat_map(|s| s.t_ms.into_iter().zip(s.values)).filter(|(_, v)| v.is_finite()).collect(),
-        _ => {
-            return Err(PanelError { kind: "Unexpected result".into(), message: format!("{query} did not return a matrix.") });
-        }
-    };
-    Ok((points, query))
-}
-
-async fn compute_tile(source: &DataSource, slo: &CatalogSlo, now_ms: i64, progress: impl Fn(String)) -> Result<TileResult, PanelError> {
-    let objective = slo.objective().map_err(slo_error)?;
-    let window = slo.window().map_err(slo_error)?;
-    let budget = objective.budget();
-    let tiers = google_sre_workbook().tiers;
-    let lookback = lookback_ms(&tiers);
-    let (ev_sel, tot_sel) = slo.sli.selectors();
-
-    // The grid ends on the last whole minute; events of step k are those in (t_k − 1 min, t_k].
-    let grid_end = now_ms.div_euclid(GRID_STEP_MS) * GRID_STEP_MS;
-    let period = window.resolve(grid_end, &Utc).map_err(slo_error)?.period_ms();
-    let alert_span = lookback + HISTORY_MS;
-
-    progress("Counting the matching series…".into());
-    let full_span = period.max(alert_span);
-    let n_ev = count_series(source, ev_sel, grid_end - full_span, grid_end).await?;
-    let n_tot = count_series(source, tot_sel, grid_end - full_span, grid_end).await?;
-    let per_series = |span: i64| u64::try_from(span / SCRAPE_INTERVAL_MS).unwrap_or(u64::MAX);
-    let full_samples = (n_ev + n_tot).saturating_mul(per_series(full_span));
-    let exact_window = full_samples <= TILE_SAMPLE_BUDGET;
-    let span = if exact_window { full_span } else { alert_span };
-
-    // Raw samples, with one step before the grid as the baseline of the first step's increase.
-    let grid = EvalGrid { start_ms: grid_end - span + GRID_STEP_MS, end_ms: grid_end, step_ms: GRID_STEP_MS };
-    let fetch_start = grid.start_ms - GRID_STEP_MS;
-    let samples = (n_ev + n_tot).saturating_mul(per_series(span));
-    progress(format!("Fetching ~{} raw samples over {}…", group_thousands(samples), format_prom_duration(span as u64)));
-    let (ev_series, mut warnings, ev_req) = raw(source, ev_sel, fetch_start, grid_end).await?;
-    let (tot_series, tot_warnings, tot_req) = raw(source, tot_sel, fetch_start, grid_end).await?;
-    warnings.extend(tot_warnings);
-    progress("Computing…".into());
-    let latency_buckets: Vec<Series>;
-    let events = match slo.sli {
-        SliKind::Ratio { counted, .. } => SliEvents::ratio(counted, &ev_series, &tot_series, grid, CountMode::Exact),
-        SliKind::Latency { threshold_le, .. } => {
-            latency_buckets = ev_series.iter().chain(&tot_series).cloned().collect();
-            SliEvents::latency(&latency_buckets, threshold_le, grid, CountMode::Exact)
-        }
-    }
-    .map_err(slo_error)?;
-    warnings.extend(events.warnings().iter().cloned());
-
-    // Alert tiers: would-have-fired over the grid; "now" is its last time.
-    let timelines = would_have_fired(&tiers, &events, budget).map_err(slo_error)?;
-    let firing = timelines.iter().filter(|t| t.firing_now()).map(|t| t.tier.severity).max();
-    let firing_now: Vec<String> = timelines.iter().filter(|t| t.firing_now()).map(|t| format!("{} ({})", t.tier.name, t.tier.summary())).collect();
-    let history = history_text(&timelines, grid_end - HISTORY_MS, grid_end);
-    let (fastest, fastest_title) = fastest_burn(&timelines, budget.to_f64(), period);
-
-    let mode_raw = format!(
-        "{} series, {} raw samples at 15 s in {} range-selector queries over ({}, {}]",
-        n_ev + n_tot,
-        group_thousands(ev_series.iter().chain(&tot_series).map(|s| s.t_ms.len() as u64).sum::<u64>()),
-        ev_req + tot_req,
-        utc(fetch_start),
-        utc(grid_end)
-    );
-    let win = format_prom_duration(period.max(0) as u64);
-    let (counts, coverage, sli_mode) = if exact_window {
-        let rw = ResolvedWindow { start_ms: grid_end - period, end_ms: grid_end, now_ms: grid_end };
-        let report = slo_report(objective, BudgetingMethod::Occurrences, rw, &events, &[], TTE_WINDOW_MS).map_err(slo_error)?;
-        let mode = format!(
-            "SLI and budget: {} — ratio of sums of the reset-corrected counter increases per 1 min step over the {win} window ending {} ({mode_raw}).",
-            CountMode::Exact.label(),
-            utc(grid_end)
-        );
-        (report.measured.counts, report.coverage, mode)
-    } else {
-        progress("Summing daily increases over the window…".into());
-        let days = period / DAY_MS;
-        if days < 1 || period % DAY_MS != 0 {
-            return Err(PanelError {
-                kind: "SLO window".into(),
-                message: format!("the {win} window is too long to fetch raw and is not a whole number of days to sum daily increases"),
-            });
-        }
-        let (ev_days, ev_query) = daily_increases(source, ev_sel, grid_end, days).await?;
-        let (tot_days, _) = daily_increases(source, tot_sel, grid_end, days).await?;
-        let sum = |v: &[(i64, f64)]| v.iter().map(|(_, x)| x).sum::<f64>();
-        let (ev_sum, tot_sum) = (sum(&ev_days), sum(&tot_days));
-        let covered = tot_days.iter().filter(|(_, v)| *v > 0.0).count();
-        let bad = match slo.sli.counted() {
-            Counted::Bad => ev_sum,
-            Counted::Good => tot_sum - ev_sum,
-        };
-        let counts = WindowCounts { bad, total: tot_sum, steps: days as usize, covered_steps: covered };
-        let coverage = Coverage { covered_ms: covered as i64 * DAY_MS, elapsed_ms: period, period_ms: period };
-        let mode = format!(
-            "SLI and budget: {} — the sum of {days} daily values of {ev_query} (and the same for the valid events) from one query_range at 1 d steps ending {}, because the raw samples of the whole {win} window (~{}) exceed this page's {}-sample budget per SLO. Alert tiers and burn rates: {} ({mode_raw}).",
-            CountMode::Prometheus.label(),
-            utc(grid_end),
-            group_thousands(full_samples),
-            group_thousands(TILE_SAMPLE_BUDGET),
-            CountMode::Exact.label(),
-        );
-        (counts, coverage, mode)
-    };
-    let e = counts.error_ratio();
-    let remaining = e.map(|e| 1.0 - budget_consumed(e, budget));
-    let status = policy_classify(remaining, firing);
-    let count_text = format!("{:.0} bad of {:.0} valid events", counts.bad.clamp(0.0, counts.total.max(0.0)), counts.total);
-    let method = BudgetingMethod::Occurrences.describe();
-    Ok(TileResult {
-        status,
-        sli: e.map(|e| 1.0 - e),
-        sli_title: format!("SLI over the last {win}: {method}; {count_text}."),
-        remaining,
-        remaining_title: format!(
-            "Error budget remaining over the last {win} = 1 − (1 − SLI) / (1 − objective) = 1 − error ratio / {}; negative when overspent; {count_text}.",
-            budget.to_decimal_string(18)
-        ),
-        fastest,
-        fastest_title,
-        coverage: coverage.label(),
-        coverage_title: format!(
-            "Time of the {win} window with data ({}): {}",
-            if exact_window { "1 min steps with an exact counter increase" } else { "days whose sum(increase(…[1d])) of valid events is above 0" },
-            pct(coverage.share(), 1)
-        ),
-        firing_now,
-        history,
-        derivation: format!(
-            "{sli_mode} Burn rate = error ratio over a window / {}; tiers: {} (fires when both its long and short window burn above the factor). Status bands: {}.",
-            budget.to_decimal_string(18),
-            tiers.iter().map(|t| format!("{}: {}", t.name, t.derivation(period))).collect::<Vec<_>>().join("; "),
-            StatusPolicy::default().describe()
-        ),
-        warnings,
-    })
-}
-
-/// Window of the time-to-exhaustion burn rate (not shown on the tile yet).
-const TTE_WINDOW_MS: i64 = 3_600_000;
-
-fn policy_classify(remaining: Option<f64>, firing: Option<Severity>) -> Status {
-    StatusPolicy::default().classify(remaining, firing)
-}
-
-/// The highest burn rate over the tiers' long windows at the last grid time, and every tier's
-/// long/short burn in the tooltip.
-fn fastest_burn(timelines: &[TierTimeline], budget: f64, period_ms: i64) -> (Option<(f64, i64, String)>, String) {
-    let mut best: Option<(f64, i64, String)> = None;
-    let mut lines = Vec::new();
-    for t in timelines {
-        let long = t.long_burn.last().copied().flatten();
-        let short = t.short_burn.last().copied().flatten();
-        let f = t.tier.factor.to_f64();
-        let show = |b: Option<f64>| b.map_or_else(|| "no data".to_string(), |b| format!("{b:.2}×"));
-        lines.push(format!(
-            "{} ({}): {} over {}, {} over {} (fires above {f}× = error ratio {:.4}%); {}",
-            t.tier.name,
-            t.tier.severity.label(),
-            show(long),
-            format_prom_duration(t.tier.long_ms.max(0) as u64),
-            show(short),
-            format_prom_duration(t.tier.short_ms.max(0) as u64),
-            t.error_ratio_threshold * 100.0,
-            t.tier.derivation(period_ms),
-        ));
-        if let Some(b) = long {
-            if best.as_ref().map_or(true, |(x, _, _)| b > *x) {
-                best = Some((b, t.tier.long_ms, t.tier.name.clone()));
-            }
-        }
-    }
-    let title = format!(
-        "Burn rate = error ratio over the window / error budget ({budget}), now, from raw samples (exact). Fastest of the Google SRE workbook tiers' long windows. {}",
-        lines.join(" | ")
-    );
-    (best, title)
-}
-
-/// Firing intervals of each tier that end after `since_ms` (at most the 3 latest per tier), as
-/// `page, fast Wed 15:22–15:44 UTC`; an interval reaching `now_ms` ends "now".
-fn history_text(timelines: &[TierTimeline], since_ms: i64, now_ms: i64) -> Vec<String> {
-    let at = |ms: i64| Utc.timestamp_millis_opt(ms).single().map_or_else(|| ms.to_string(), |t| t.format("%a %H:%M").to_string());
-    timelines
-        .iter()
-        .filter_map(|t| {
-            let recent: Vec<_> = t.intervals.iter().filter(|iv| iv.last_ms > since_ms).collect();
-            if recent.is_empty() {
-                return None;
-            }
-            let shown: Vec<String> = recent
-                .iter()
-                .rev()
-                .take(3)
-                .rev()
-                .map(|iv| {
-                    let from = if iv.first_ms <= since_ms { "before the last 24 h".to_string() } else { at(iv.first_ms) };
-                    let to = if iv.last_ms >= now_ms { "now".to_string() } else { at(iv.last_ms) };
-                    format!("{from} – {to}")
-                })
-                .collect();
-            let more = recent.len().saturating_sub(3);
-            let more = if more > 0 { format!(" (+{more} earlier)") } else { String::new() };
-            Some(format!("{}: {} UTC{more}", t.tier.name, shown.join(", ")))
-        })
-        .collect()
 }

@@ -16,6 +16,7 @@ pub mod query;
 pub mod expression;
 pub mod raw;
 pub mod exemplars;
+pub mod traces;
 
 use crate::state::browser;
 
@@ -82,7 +83,7 @@ pub async fn send(
             let resp = DemoBackend::new(DEMO_SEED).respond(&req.path(), &req.params(), browser::now_ms());
             Ok(RawResponse { status: resp.status, body: resp.body })
         }
-        SourceKind::Prometheus => fetch(source, req, abort).await,
+        _ => fetch(source, req, abort).await,
     }
 }
 
@@ -91,7 +92,17 @@ async fn fetch(
     req: &PromRequest,
     abort: Option<&web_sys::AbortSignal>,
 ) -> Result<RawResponse, TransportError> {
-    fetch_with(source, req, abort, |resp| async move {
+    fetch_url(source, req.url(&source.url), abort).await
+}
+
+/// GETs `url` with `source`'s headers (`Authorization`, `X-Scope-OrgID`), an abort signal and the
+/// timeout; shared by every kind of request (metrics and traces).
+pub(crate) async fn fetch_url(
+    source: &DataSource,
+    url: String,
+    abort: Option<&web_sys::AbortSignal>,
+) -> Result<RawResponse, TransportError> {
+    fetch_with(source, url, abort, |resp| async move {
         let status = resp.status();
         let body = resp.binary().await.map_err(|e| network_detail(&e))?;
         Ok(RawResponse { status, body })
@@ -99,11 +110,11 @@ async fn fetch(
     .await
 }
 
-/// Sends `req` to `source` and reads the response with `read` (which returns an error detail on
-/// failure), with the timeout, abort and error mapping every request shares.
+/// GETs `url` as [`fetch_url`] does and reads the response with `read` (which returns an error
+/// detail on failure), with the timeout, abort and error mapping every request shares.
 async fn fetch_with<T, F, Fut>(
     source: &DataSource,
-    req: &PromRequest,
+    url: String,
     abort: Option<&web_sys::AbortSignal>,
     read: F,
 ) -> Result<T, TransportError>
@@ -111,7 +122,6 @@ where
     F: FnOnce(gloo_net::http::Response) -> Fut,
     Fut: std::future::Future<Output = Result<T, String>>,
 {
-    let url = req.url(&source.url);
     let mut builder = Request::get(&url).abort_signal(abort);
     if let Some(auth) = &source.auth {
         builder = builder.header("Authorization", auth);
@@ -173,8 +183,8 @@ pub async fn send_buffered(
             let raw = send(source, req, abort).await?;
             Ok(BufferedResponse { status: raw.status, body: Body::Bytes(raw.body) })
         }
-        SourceKind::Prometheus => {
-            fetch_with(source, req, abort, |resp| async move {
+        _ => {
+            fetch_with(source, req.url(&source.url), abort, |resp| async move {
                 use wasm_bindgen::JsCast;
                 let status = resp.status();
                 let raw: web_sys::Response = resp.into();

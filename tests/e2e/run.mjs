@@ -14,6 +14,7 @@
 //   CHROMIUM    browser binary (default /usr/bin/chromium)
 //   E2E_TIMEOUT_MS  per-test timeout (default 30000)
 //   E2E_TESTS   directory of test modules (default tests/e2e/tests)
+//   TRACE_URL   the trace fixture server (tests/e2e/lib/trace_server.mjs), passed to tests as ctx.trace
 //
 // A test module exports `default` (or `tests`): an array of
 // `{ name, run: async ({ page, context, baseUrl, expected, prom, vm }) => … }`; a test fails when
@@ -173,6 +174,8 @@ async function main() {
   }
 
   const ctx = { baseUrl: server.url, expected: state.expected, prom: state.prom, vm: state.vm };
+  // The trace fixture server (scripts/e2e.sh starts it and sets TRACE_URL).
+  ctx.trace = process.env.TRACE_URL || null;
   let passed = 0, failed = 0;
   const timings = [];
   const started = Date.now();

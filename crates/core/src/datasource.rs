@@ -19,6 +19,12 @@ pub enum SourceKind {
     Demo,
     /// Any Prometheus HTTP API: Prometheus, VictoriaMetrics, Thanos, Mimir, Cortex.
     Prometheus,
+    /// Jaeger's query service (legacy JSON API `/api/…`).
+    Jaeger,
+    /// Grafana Tempo's HTTP API.
+    Tempo,
+    /// Zipkin's v2 API.
+    Zipkin,
 }
 
 impl SourceKind {
@@ -26,6 +32,9 @@ impl SourceKind {
         match self {
             SourceKind::Demo => "demo",
             SourceKind::Prometheus => "prometheus",
+            SourceKind::Jaeger => "jaeger",
+            SourceKind::Tempo => "tempo",
+            SourceKind::Zipkin => "zipkin",
         }
     }
 
@@ -33,6 +42,9 @@ impl SourceKind {
         match self {
             SourceKind::Demo => "Built-in demo",
             SourceKind::Prometheus => "Prometheus API (Prometheus, VictoriaMetrics, Thanos, Mimir)",
+            SourceKind::Jaeger => "Jaeger query API (traces)",
+            SourceKind::Tempo => "Grafana Tempo (traces)",
+            SourceKind::Zipkin => "Zipkin v2 API (traces)",
         }
     }
 }
@@ -83,7 +95,7 @@ impl DataSource {
         if name == DEMO_SOURCE {
             return Err("The name 'demo' belongs to the built-in demo source.".into());
         }
-        if self.kind == SourceKind::Prometheus {
+        if self.kind != SourceKind::Demo {
             let url = self.url.trim();
             let ok = url.starts_with("http://") || url.starts_with("https://") || url.starts_with('/');
             if !ok {
@@ -192,6 +204,28 @@ impl DataSourceList {
     }
 }
 
+/// Source kinds for traces (the trace page lists these and the demo).
+impl SourceKind {
+    /// Every kind a user can add in Settings, in the order offered.
+    pub const USER_KINDS: [SourceKind; 4] = [SourceKind::Prometheus, SourceKind::Jaeger, SourceKind::Tempo, SourceKind::Zipkin];
+
+    /// The trace API this kind speaks; the demo answers Jaeger's. `None` for metrics-only kinds.
+    pub fn trace_api(self) -> Option<crate::trace_query::TraceApi> {
+        use crate::trace_query::TraceApi;
+        match self {
+            SourceKind::Demo | SourceKind::Jaeger => Some(TraceApi::Jaeger),
+            SourceKind::Tempo => Some(TraceApi::Tempo),
+            SourceKind::Zipkin => Some(TraceApi::Zipkin),
+            SourceKind::Prometheus => None,
+        }
+    }
+
+    /// Parses [`SourceKind::as_str`] of a user kind.
+    pub fn parse_user(s: &str) -> Option<SourceKind> {
+        SourceKind::USER_KINDS.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,5 +280,22 @@ mod tests {
         let (list, problems) = DataSourceList::from_storage_json("not json");
         assert_eq!(list.all().len(), 1);
         assert_eq!(problems.len(), 1);
+    }
+
+    #[test]
+    fn trace_kinds_store_validate_and_name_their_api() {
+        let mut list = DataSourceList::default();
+        for (name, kind) in [("j", SourceKind::Jaeger), ("t", SourceKind::Tempo), ("z", SourceKind::Zipkin)] {
+            list.upsert(DataSource { name: name.into(), kind, url: "http://x/".into(), tenant: None, auth: None }).unwrap();
+            assert_eq!(SourceKind::parse_user(kind.as_str()), Some(kind));
+        }
+        let (back, problems) = DataSourceList::from_storage_json(&list.to_storage_json());
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(back.find("t").map(|s| s.kind), Some(SourceKind::Tempo));
+        let bad = DataSource { name: "j2".into(), kind: SourceKind::Jaeger, url: "jaeger:16686".into(), tenant: None, auth: None };
+        assert!(bad.validate().is_err());
+        assert_eq!(SourceKind::Prometheus.trace_api(), None);
+        assert_eq!(SourceKind::Demo.trace_api(), Some(crate::trace_query::TraceApi::Jaeger));
+        assert_eq!(SourceKind::parse_user("demo"), None);
     }
 }

@@ -52,4 +52,6 @@ pub mod units;
 pub mod urlencoding;
 pub mod viewstate;
 pub mod offload;
+pub mod trace_query;
+pub mod trace_view;
 pub mod trace;

@@ -269,6 +269,12 @@ pub struct ViewState {
     pub query_b: String,
     /// The client-side expression between A and B (`A / B`); empty = show A.
     pub expression: String,
+    /// The Traces page's parameters (`tds`, `trace`, `cmp`, `tsvc`, …; see [`crate::trace_view`]).
+    pub traces: crate::trace_view::TraceView,
+    /// The SLO whose page is shown (`?page=slos&slo=<id>`); empty = the SLO overview.
+    pub slo: String,
+    /// SLO definitions shared by a link (the storage JSON of `slo::store`); empty = none.
+    pub slodefs: String,
 }
 
 impl Default for ViewState {
@@ -294,6 +300,9 @@ impl Default for ViewState {
             band: false,
             query_b: String::new(),
             expression: String::new(),
+            traces: crate::trace_view::TraceView::default(),
+            slo: String::new(),
+            slodefs: String::new(),
         }
     }
 }
@@ -333,9 +342,12 @@ impl ViewState {
                 "band" => state.band = value != "0" && value != "false",
                 "qb" => state.query_b = value,
                 "expr" => state.expression = value,
+                "slo" => state.slo = value,
+                "slodefs" => state.slodefs = value,
                 _ => {}
             }
         }
+        state.traces = crate::trace_view::TraceView::from_pairs(&parse_query(query));
         if !saw_query && state.ds != DEMO_SOURCE {
             state.query = String::new();
         }
@@ -409,6 +421,14 @@ impl ViewState {
         if !self.expression.is_empty() {
             pairs.push(("expr", &self.expression));
         }
+        let trace_pairs = self.traces.pairs();
+        pairs.extend(trace_pairs.iter().map(|(k, v)| (*k, v.as_str())));
+        if !self.slo.is_empty() {
+            pairs.push(("slo", &self.slo));
+        }
+        if !self.slodefs.is_empty() {
+            pairs.push(("slodefs", &self.slodefs));
+        }
         encode_pairs(&pairs)
     }
 }
@@ -456,11 +476,14 @@ mod tests {
             band: true,
             query_b: "up".into(),
             expression: "A/B".into(),
+            traces: crate::trace_view::TraceView::default(),
+            slo: "payments-availability".into(),
+            slodefs: "{}".into(),
         };
         let q = s.to_query();
         assert_eq!(
             q,
-            "page=settings&ds=prom&q=rate%28x%7Ba%3D%22b+c%22%7D%5B5m%5D%29&mode=instant&from=now-3h&to=1705312800000&tz=utc&refresh=30s&theme=dark&embed=v1&style=stacked&istyle=bars&unit=bytes&analyze=histogram&aq=0.9&aby=service&exact=1&band=1&qb=up&expr=A%2FB"
+            "page=settings&ds=prom&q=rate%28x%7Ba%3D%22b+c%22%7D%5B5m%5D%29&mode=instant&from=now-3h&to=1705312800000&tz=utc&refresh=30s&theme=dark&embed=v1&style=stacked&istyle=bars&unit=bytes&analyze=histogram&aq=0.9&aby=service&exact=1&band=1&qb=up&expr=A%2FB&slo=payments-availability&slodefs=%7B%7D"
         );
         assert_eq!(ViewState::from_query(&q), s);
     }
@@ -513,4 +536,15 @@ mod tests {
             prop_assert_eq!(ViewState::from_query(&state.to_query()), state);
         }
     }
+
+    #[test]
+    fn traces_page_link_round_trips_its_parameters() {
+        let q = "page=traces&tds=jaeger&trace=4766f1209f70a5e2e55417fc296fd101&tsvc=api-gateway&tmin=100ms&tlimit=50";
+        let s = ViewState::from_query(q);
+        assert_eq!(s.page, Page::Traces);
+        assert_eq!(s.traces.trace, "4766f1209f70a5e2e55417fc296fd101");
+        assert_eq!(s.traces.limit, 50);
+        assert_eq!(s.to_query(), q);
+    }
 }
+

@@ -299,7 +299,7 @@ pub(crate) fn bucket_latency_law(labels: &Labels, t_ms: i64, now_ms: i64) -> Opt
 // Noise and shapes
 
 #[inline(always)]
-fn mix(mut z: u64) -> u64 {
+pub(crate) fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
@@ -784,6 +784,32 @@ pub(crate) const METADATA: [(&str, &str, &str); 7] = [
     ("process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds."),
     ("process_resident_memory_bytes", "gauge", "Resident memory size in bytes."),
 ];
+
+/// An endpoint's latency as the metrics model it, for the demo traces: `(median_s, sigma)` of the
+/// log-normal in the normal state, multiplied by the incident factor of its service when
+/// `incident` (payments ×5, checkout ×1.8). `None` for an unknown (service, route).
+pub(crate) fn endpoint_latency(service: &str, route: &str, incident: bool) -> Option<(f64, f64)> {
+    ENDPOINTS.iter().find(|ep| SERVICES.get(ep.service) == Some(&service) && ep.route == route).map(|ep| {
+        (ep.median_s * latency_factor(ep.service, incident), ep.sigma)
+    })
+}
+
+/// Shares of an endpoint's requests answered with each non-200 status, for the demo traces; during
+/// the incident payments answers 500 and 503 at the metrics' incident shares.
+pub(crate) fn endpoint_statuses(service: &str, route: &str, incident: bool) -> Vec<(&'static str, f64)> {
+    let Some(ep) = ENDPOINTS.iter().find(|ep| SERVICES.get(ep.service) == Some(&service) && ep.route == route) else {
+        return Vec::new();
+    };
+    let incident = incident && ep.service == PAYMENTS;
+    ep.statuses
+        .iter()
+        .map(|&(code, p)| match (incident, code) {
+            (true, "500") => (code, INCIDENT_P500),
+            (true, "503") => (code, INCIDENT_P503),
+            _ => (code, p),
+        })
+        .collect()
+}
 
 #[cfg(test)]
 mod tests {

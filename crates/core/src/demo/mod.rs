@@ -84,3 +84,4 @@ impl DemoBackend {
         api::respond(self.seed, path, params, now_ms)
     }
 }
+pub mod traces;

@@ -20,6 +20,8 @@
 use super::events::Counted;
 use super::objective::Objective;
 use super::window::SloWindow;
+use super::selector::{parse_selector, without};
+use super::spec::{AlertingSpec, BudgetingSpec, CountedSpec, SliSpec, SloSpec, WindowSpec};
 use super::SloError;
 
 /// What an SLI counts.
@@ -84,6 +86,49 @@ impl CatalogSlo {
     /// The parsed (rolling) window.
     pub fn window(&self) -> Result<SloWindow, SloError> {
         SloWindow::parse_rolling(self.window)
+    }
+}
+
+impl CatalogSlo {
+    /// The example as a user SLO definition (Occurrences, rolling window, Google SRE tiers), so
+    /// the demo's examples and user SLOs are computed and shown by the same code.
+    pub fn to_spec(&self) -> SloSpec {
+        let sli = match self.sli {
+            SliKind::Ratio {
+                counted,
+                events,
+                total,
+            } => SliSpec::Ratio {
+                counted: if counted == Counted::Good {
+                    CountedSpec::Good
+                } else {
+                    CountedSpec::Bad
+                },
+                events: events.to_string(),
+                total: total.to_string(),
+            },
+            SliKind::Latency {
+                threshold_le, good, ..
+            } => SliSpec::Latency {
+                buckets: parse_selector(good)
+                    .map(|vs| without(&vs, "le").0.to_string())
+                    .unwrap_or_else(|_| good.to_string()),
+                threshold: threshold_le.to_string(),
+            },
+        };
+        SloSpec {
+            id: self.id.to_string(),
+            name: self.name.to_string(),
+            service: String::new(),
+            description: self.description.to_string(),
+            sli,
+            objective: self.objective.to_string(),
+            window: WindowSpec::Rolling {
+                duration: self.window.to_string(),
+            },
+            budgeting: BudgetingSpec::Occurrences,
+            alerting: AlertingSpec::default(),
+        }
     }
 }
 
@@ -193,6 +238,27 @@ mod tests {
                 assert!(good.contains(&format!("le=\"{threshold_le}\"")), "{}: {good}", slo.id);
                 assert!(total.contains("le=\"+Inf\""), "{}: {total}", slo.id);
             }
+        }
+    }
+
+    #[test]
+    fn every_example_is_a_valid_definition_with_the_same_selectors() {
+        for slo in demo_catalog() {
+            let d = slo
+                .to_spec()
+                .validate()
+                .unwrap_or_else(|e| panic!("{}: {e:?}", slo.id));
+            let (ev, tot) = d.sli.selectors();
+            let norm = |s: &str| parse_selector(s).unwrap().to_string();
+            assert_eq!(
+                (ev, tot),
+                (
+                    norm(slo.sli.selectors().0).as_str(),
+                    norm(slo.sli.selectors().1).as_str()
+                ),
+                "{}",
+                slo.id
+            );
         }
     }
 

@@ -15,6 +15,12 @@
 //! - [`catalog`]: the demo source's example SLOs as data (selectors, objective and window texts).
 //! - [`alerts`]: MWMBR tiers, presets (Google SRE workbook, Sloth 28 d, Pyrra, custom) with their
 //!   derivations, the "would have fired" timeline and status bands.
+//! - [`spec`]: user SLO definitions as typed ([`spec::SloSpec`], the JSON storage form) and their
+//!   validation into [`spec::SloDefinition`] with per-field errors; [`selector`] checks selectors.
+//! - [`openslo`], [`sloth`]: OpenSLO v1 and Sloth `prometheus/v1` YAML import and export
+//!   ([`yaml`] is the shared plumbing); [`rules`]: Prometheus recording and alerting rules;
+//!   [`store`]: the versioned storage document, share links and format-detecting import;
+//!   [`history`]: the series of an SLO's charts.
 //!
 //! Contract: times are `i64` ms, ratios and SLIs are in `[0, 1]` (percent only for display), no
 //! data is `None` (never 100 % or 0), and nothing panics on any input.
@@ -34,6 +40,15 @@ pub mod events;
 pub mod objective;
 pub mod prefix;
 pub mod window;
+
+pub mod history;
+pub mod openslo;
+pub mod rules;
+pub mod selector;
+pub mod sloth;
+pub mod spec;
+pub mod store;
+pub mod yaml;
 
 use std::fmt;
 

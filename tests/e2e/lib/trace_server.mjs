@@ -1,0 +1,165 @@
+// The project's own small trace backend for end-to-end tests (no Jaeger, Tempo or Zipkin server can
+// be installed here): it serves REAL captured responses from tests/fixtures/{jaeger,tempo,zipkin}
+// (see each PROVENANCE.md) under the real API paths, below the prefixes /jaeger, /tempo and
+// /zipkin, with CORS headers and preflight answers (Authorization and X-Scope-OrgID allowed).
+//
+// What is served as captured, byte for byte: Tempo /api/search and /api/traces/{id} (the one
+// captured trace), Zipkin /api/v2/trace/{id} (each capture is the body of that endpoint).
+// What is derived from captures, in the endpoint's real shape (wire-formats.md §4.1, §7):
+//   - Jaeger /api/traces/{id}: the captured trace object inside Jaeger's envelope
+//     {"data":[trace],"total":0,"limit":0,"offset":0,"errors":null}; /api/traces?service=… the
+//     captured traces that have a span of that service (and operation), in the same envelope;
+//     /api/services and /api/services/{s}/operations: the names found in those traces;
+//     /api/dependencies: the captured dependencies payload inside the envelope.
+//   - Zipkin /api/v2/traces: the captured span arrays that contain the service (an array of them);
+//     /api/v2/services and /api/v2/spans: names found in the captures.
+//   Search time ranges are not applied: the captures are years old. Unknown trace ids answer 404
+//   with Jaeger's error envelope, Tempo's plain "trace not found" and Zipkin's "<id> not found".
+//
+//   node tests/e2e/lib/trace_server.mjs      listens on 127.0.0.1:$TRACE_PORT (default 18686)
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const FIXTURES = path.resolve(HERE, '..', '..', 'fixtures');
+
+const read = (kind, file) => fs.readFileSync(path.join(FIXTURES, kind, file));
+
+/** The served traces, loaded once. */
+export function loadCaptures() {
+  const jaegerFiles = ['petclinic-normal.json', 'petclinic-span-longer-than-parent.json', 'ui-model-warnings-followsfrom.json'];
+  const jaeger = jaegerFiles.map((f) => JSON.parse(read('jaeger', f)));
+  const zipkinFiles = fs.readdirSync(path.join(FIXTURES, 'zipkin')).filter((f) => f.endsWith('.json')).sort();
+  const zipkin = zipkinFiles.map((f) => ({ file: f, bytes: read('zipkin', f), spans: JSON.parse(read('zipkin', f)) }));
+  return {
+    jaeger,
+    jaegerDependencies: JSON.parse(read('jaeger', 'dependencies-small.json')),
+    tempoSearch: read('tempo', 'kiali-bookinfo-search.json'),
+    tempoTrace: read('tempo', 'kiali-bookinfo-trace-by-id.json'),
+    tempoTraceId: '3ba55609c3cde49649cd77d1f9dcd936',
+    zipkin,
+  };
+}
+
+const pad = (id, n) => String(id || '').toLowerCase().padStart(n, '0');
+const sameTraceId = (a, b) => pad(a, 32) === pad(b, 32);
+const uniqSorted = (xs) => [...new Set(xs)].sort();
+
+function jaegerServiceOf(trace, span) {
+  return trace.processes?.[span.processID]?.serviceName ?? '';
+}
+
+function jaegerEnvelope(data) {
+  return { data, total: Array.isArray(data) ? data.length : 0, limit: 0, offset: 0, errors: null };
+}
+
+function jaegerError(code, msg) {
+  return { data: null, total: 0, limit: 0, offset: 0, errors: [{ code, msg }] };
+}
+
+/** Routes one request; returns [status, contentType, body]. */
+export function route(captures, method, url) {
+  const u = new URL(url, 'http://x');
+  const p = u.pathname;
+  const q = u.searchParams;
+  const json = (status, v) => [status, 'application/json', typeof v === 'string' || Buffer.isBuffer(v) ? v : JSON.stringify(v)];
+  const text = (status, s) => [status, 'text/plain; charset=utf-8', s];
+  let m;
+
+  // Jaeger
+  if (p === '/jaeger/api/services') {
+    return json(200, jaegerEnvelope(uniqSorted(captures.jaeger.flatMap((t) => Object.values(t.processes).map((x) => x.serviceName)))));
+  }
+  if ((m = p.match(/^\/jaeger\/api\/services\/([^/]+)\/operations$/))) {
+    const svc = decodeURIComponent(m[1]);
+    const ops = captures.jaeger.flatMap((t) => t.spans.filter((s) => jaegerServiceOf(t, s) === svc).map((s) => s.operationName));
+    return json(200, jaegerEnvelope(uniqSorted(ops)));
+  }
+  if (p === '/jaeger/api/traces') {
+    const svc = q.get('service');
+    if (!svc) return json(400, jaegerError(400, "parameter 'service' is required"));
+    const op = q.get('operation');
+    const limit = Number(q.get('limit') || 20);
+    const hits = captures.jaeger.filter((t) => t.spans.some((s) => jaegerServiceOf(t, s) === svc && (!op || s.operationName === op)));
+    return json(200, jaegerEnvelope(hits.slice(0, limit)));
+  }
+  if ((m = p.match(/^\/jaeger\/api\/traces\/([^/]+)$/))) {
+    const t = captures.jaeger.find((x) => sameTraceId(x.traceID, m[1]));
+    return t ? json(200, jaegerEnvelope([t])) : json(404, jaegerError(404, 'trace not found'));
+  }
+  if (p === '/jaeger/api/dependencies') return json(200, jaegerEnvelope(captures.jaegerDependencies));
+
+  // Tempo
+  if (p === '/tempo/api/echo') return text(200, 'echo');
+  if (p === '/tempo/api/search') return json(200, captures.tempoSearch);
+  if ((m = p.match(/^\/tempo\/api\/traces\/([^/]+)$/))) {
+    return sameTraceId(m[1], captures.tempoTraceId) ? json(200, captures.tempoTrace) : text(404, 'trace not found');
+  }
+
+  // Zipkin
+  const zServices = (spans) => spans.map((s) => s.localEndpoint?.serviceName).filter(Boolean);
+  if (p === '/zipkin/api/v2/services') return json(200, uniqSorted(captures.zipkin.flatMap((z) => zServices(z.spans))));
+  if (p === '/zipkin/api/v2/spans') {
+    const svc = q.get('serviceName');
+    const names = captures.zipkin.flatMap((z) => z.spans.filter((s) => s.localEndpoint?.serviceName === svc).map((s) => s.name).filter(Boolean));
+    return json(200, uniqSorted(names));
+  }
+  if (p === '/zipkin/api/v2/traces') {
+    const svc = q.get('serviceName');
+    const name = q.get('spanName');
+    const limit = Number(q.get('limit') || 10);
+    const hits = captures.zipkin.filter((z) => z.spans.some((s) => (!svc || s.localEndpoint?.serviceName === svc) && (!name || s.name === name)));
+    return json(200, `[${hits.slice(0, limit).map((z) => z.bytes.toString('utf8').trim()).join(',')}]`);
+  }
+  if ((m = p.match(/^\/zipkin\/api\/v2\/trace\/([^/]+)$/))) {
+    const z = captures.zipkin.find((x) => x.spans.length && sameTraceId(x.spans[0].traceId, m[1]));
+    return z ? json(200, z.bytes) : text(404, `${m[1]} not found`);
+  }
+  return text(404, 'Not found\n');
+}
+
+const CORS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET, OPTIONS',
+  'Access-Control-Allow-Headers': 'Authorization, X-Scope-OrgID, Content-Type',
+  'Access-Control-Max-Age': '600',
+};
+
+/** Starts the server; resolves to { url, close() }. */
+export function startTraceServer({ port = Number(process.env.TRACE_PORT || 18686), host = '127.0.0.1' } = {}) {
+  const captures = loadCaptures();
+  const server = http.createServer((req, res) => {
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, CORS);
+      return res.end();
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { ...CORS, Allow: 'GET, OPTIONS' });
+      return res.end();
+    }
+    let status, type, body;
+    try {
+      [status, type, body] = route(captures, req.method, req.url);
+    } catch (e) {
+      [status, type, body] = [500, 'text/plain; charset=utf-8', `trace server: ${e.message}`];
+    }
+    res.writeHead(status, { ...CORS, 'Content-Type': type, 'Cache-Control': 'no-store' });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve({
+      url: `http://${host}:${port}`,
+      close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }),
+    }));
+  });
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  startTraceServer().then(
+    (s) => console.error(`trace server: ${s.url} (/jaeger, /tempo, /zipkin)`),
+    (e) => { console.error(`trace server: ${e.message}`); process.exit(1); },
+  );
+}
