@@ -87,7 +87,6 @@ pub fn prepare(
     (start_ms, end_ms, step_ms): (i64, i64, i64),
     width_px: u32,
 ) -> Vec<PreparedLine> {
-    let max_gap = if step_ms > 0 { Some(step_ms.saturating_mul(2)) } else { None };
     let shown: Vec<usize> = (0..series.len()).filter(|&i| visible(i)).collect();
     let stacked_series = if stacked {
         let picked: Vec<Series> = shown.iter().filter_map(|&i| series.get(i).cloned()).collect();
@@ -103,9 +102,16 @@ pub fn prepare(
                 Some(st) => st.get(k)?,
                 None => series.get(i)?,
             };
-            Some(PreparedLine { color_index: i, line: m4(&s.t_ms, &s.values, start_ms, end_ms, width_px, max_gap) })
+            Some(prepare_one(s, i, (start_ms, end_ms, step_ms), width_px))
         })
         .collect()
+}
+
+/// One unstacked series reduced as [`prepare`] does it, drawn in colour `color_index` (so that
+/// many series can be reduced a few at a time).
+pub fn prepare_one(s: &Series, color_index: usize, (start_ms, end_ms, step_ms): (i64, i64, i64), width_px: u32) -> PreparedLine {
+    let max_gap = if step_ms > 0 { Some(step_ms.saturating_mul(2)) } else { None };
+    PreparedLine { color_index, line: m4(&s.t_ms, &s.values, start_ms, end_ms, width_px, max_gap) }
 }
 
 /// The y range to draw: from 0 (or the finite minimum if negative) to the finite maximum plus

@@ -29,7 +29,7 @@ use super::legend::Legend;
 use super::panel::PanelData;
 use crate::charts::canvas::{fit_to_css_size, observe_resize, PlotGeometry};
 use crate::charts::palette::{self, css, series_color};
-use crate::charts::timeseries::{draw_frame, draw_lines, prepare, prepare_bands, ChartSpec, PreparedBand, PreparedLine, MAX_BANDS};
+use crate::charts::timeseries::{draw_frame, draw_lines, prepare, prepare_bands, prepare_one, ChartSpec, PreparedBand, PreparedLine, MAX_BANDS};
 use crate::offload::slices;
 use crate::state::{browser, theme, use_app_state};
 
@@ -93,32 +93,43 @@ pub fn TimeSeriesChart(
         let (width_px, _) = fit_to_css_size(&canvas, dpr);
         let style = state.view.with(|v| v.style);
         let window = (resolved.start_ms, resolved.end_ms, resolved.step_ms);
-        let lines = prepare(&draw_series, |i| !hidden_now.contains(&i), style == ChartStyle::Stacked, window, width_px);
         let bands = if band_on.get() {
             prepare_bands(&draw_series, |i| !hidden_now.contains(&i), (resolved.start_ms, resolved.end_ms), width_px)
         } else {
             Vec::new()
         };
-        let drawing = Rc::new(Drawing { lines, bands, resolved, tz, theme, dpr, width_px, style, unit: unit.get() });
         draw_generation.update_value(|g| *g += 1);
         let mine = draw_generation.get_value();
-        // The frame and as many lines as fit in one slice now; the rest in later tasks.
-        let first = drawing.with_spec(|spec| {
-            let area = CanvasBackend::with_canvas_object(canvas.clone()).ok_or(DrawFailure::NoContext)?.into_drawing_area();
-            let geometry = draw_frame(&area, spec).map_err(DrawFailure::Backend)?;
-            let next = draw_lines(&area, spec, 0, slices::ink_budget()).map_err(DrawFailure::Backend)?;
-            Ok::<_, DrawFailure>((geometry, next))
-        });
-        match first {
-            Ok((g, next)) => {
-                geometry.set(Some(g));
-                draw_error.set(None);
-                if next < drawing.lines.len() {
-                    spawn_local(finish_lines(canvas, drawing, next, (draw_generation, mine), draw_error));
+        let unit_now = unit.get();
+        let finish = move |lines: Vec<PreparedLine>, bands: Vec<PreparedBand>| {
+            let drawing = Rc::new(Drawing { lines, bands, resolved, tz, theme, dpr, width_px, style, unit: unit_now });
+            start_drawing(canvas, drawing, (draw_generation, mine), geometry, draw_error);
+        };
+        // Stacking needs every visible series at once; otherwise the M4 reduction of many series
+        // is spread over slices too, and the chart is drawn when all are reduced.
+        if style == ChartStyle::Stacked {
+            finish(prepare(&draw_series, |i| !hidden_now.contains(&i), true, window, width_px), bands);
+            return;
+        }
+        let visible: Vec<usize> = (0..draw_series.len()).filter(|i| !hidden_now.contains(i)).collect();
+        let mut lines = Vec::with_capacity(visible.len());
+        if reduce_some(&draw_series, &visible, &mut lines, window, width_px) {
+            finish(lines, bands);
+            return;
+        }
+        let draw_series = draw_series.clone();
+        spawn_local(async move {
+            loop {
+                slices::yield_now().await;
+                if draw_generation.try_get_value() != Some(mine) {
+                    return;
+                }
+                if reduce_some(&draw_series, &visible, &mut lines, window, width_px) {
+                    finish(lines, bands);
+                    return;
                 }
             }
-            Err(e) => draw_error.set(Some(e.to_string())),
-        }
+        });
     });
 
     let hover_series = series.clone();
@@ -369,6 +380,45 @@ impl std::fmt::Display for DrawFailure {
             DrawFailure::NoContext => write!(f, "The browser gave no 2D drawing context for the chart."),
             DrawFailure::Backend(e) => write!(f, "The chart could not be drawn: {e}"),
         }
+    }
+}
+
+/// Reduces (M4) the next visible series into `lines` for one slice; true when all are reduced.
+fn reduce_some(series: &[Series], visible: &[usize], lines: &mut Vec<PreparedLine>, window: (i64, i64, i64), width_px: u32) -> bool {
+    let mut more = slices::budget();
+    while let Some(&i) = visible.get(lines.len()) {
+        let Some(s) = series.get(i) else { break };
+        lines.push(prepare_one(s, i, window, width_px));
+        if !more() {
+            break;
+        }
+    }
+    lines.len() >= visible.len()
+}
+
+/// Draws the frame and as many lines as fit in one slice now, the rest in later tasks.
+fn start_drawing(
+    canvas: web_sys::HtmlCanvasElement,
+    drawing: Rc<Drawing>,
+    generation: (StoredValue<u64>, u64),
+    geometry: RwSignal<Option<PlotGeometry>>,
+    draw_error: RwSignal<Option<String>>,
+) {
+    let first = drawing.with_spec(|spec| {
+        let area = CanvasBackend::with_canvas_object(canvas.clone()).ok_or(DrawFailure::NoContext)?.into_drawing_area();
+        let g = draw_frame(&area, spec).map_err(DrawFailure::Backend)?;
+        let next = draw_lines(&area, spec, 0, slices::ink_budget()).map_err(DrawFailure::Backend)?;
+        Ok::<_, DrawFailure>((g, next))
+    });
+    match first {
+        Ok((g, next)) => {
+            geometry.set(Some(g));
+            draw_error.set(None);
+            if next < drawing.lines.len() {
+                spawn_local(finish_lines(canvas, drawing, next, generation, draw_error));
+            }
+        }
+        Err(e) => draw_error.set(Some(e.to_string())),
     }
 }
 

@@ -10,7 +10,9 @@
 use js_sys::{ArrayBuffer, Uint8Array};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use sightline_core::formats::prometheus::QueryResponse;
+use sightline_core::formats::prometheus::native_histogram::NativeSeries;
+use sightline_core::formats::prometheus::with_native::{add_native, has_native};
+use sightline_core::formats::prometheus::{decode_response_with_native, PromError, QueryResponse};
 use sightline_core::offload::{decode_in_worker, encode_job, encode_percentile_job, execute, percentiles_in_worker, Job, Outcome};
 use sightline_core::series::Series;
 use sightline_core::stats::percentile::QuantileMethod;
@@ -76,6 +78,36 @@ pub async fn decode_query(status: u16, body: Body, abort: Option<&web_sys::Abort
         Outcome::Failed { kind, message } => Err(PanelError { kind, message }),
         Outcome::Percentiles(_) => Err(worker_failed(OffloadError::Failed("it answered a decode job with percentiles".into()))),
     }
+}
+
+/// [`decode_query`] with the native histogram series of the answer (core
+/// `decode_response_with_native`). In the worker case the worker gets a copy of the body (one
+/// memcpy by the browser, outside WASM memory) and this side keeps the original for the second
+/// read that only answers holding native histograms need.
+pub async fn decode_query_with_native(
+    status: u16,
+    body: Body,
+    abort: Option<&web_sys::AbortSignal>,
+) -> Result<Option<(QueryResponse, Vec<NativeSeries>)>, PanelError> {
+    let prom_error = |e: PromError| PanelError { kind: e.kind_label(), message: e.to_string() };
+    let (bytes, size) = match body {
+        Body::Buffer(buffer) if decode_in_worker(buffer.byte_length() as usize) && worker_allowed() => {
+            let kept = buffer.slice(0);
+            let Some(resp) = decode_query(status, Body::Buffer(buffer), abort).await? else { return Ok(None) };
+            if !has_native(&resp) {
+                return Ok(Some((resp, Vec::new())));
+            }
+            return add_native(resp, status, &bytes_of(&kept)).map(Some).map_err(prom_error);
+        }
+        Body::Buffer(buffer) => (bytes_of(&buffer), Some(buffer.byte_length())),
+        Body::Bytes(bytes) => (bytes, None),
+    };
+    let start = now();
+    let result = decode_response_with_native(status, &bytes).map(Some).map_err(prom_error);
+    if let Some(len) = size {
+        log("decoded a response", format!("{:.1} MB", f64::from(len) / 1e6), start, false);
+    }
+    result
 }
 
 fn bytes_of(buffer: &ArrayBuffer) -> Vec<u8> {

@@ -110,8 +110,8 @@ pub(crate) async fn fetch_url(
     .await
 }
 
-/// GETs `url` from `source` and reads the response with `read` (which returns an error detail on
-/// failure), with the timeout, abort and error mapping every request shares.
+/// GETs `url` as [`fetch_url`] does and reads the response with `read` (which returns an error
+/// detail on failure), with the timeout, abort and error mapping every request shares.
 async fn fetch_with<T, F, Fut>(
     source: &DataSource,
     url: String,

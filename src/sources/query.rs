@@ -4,7 +4,7 @@
 
 use chrono::{Local, Utc};
 use sightline_core::datasource::DataSource;
-use sightline_core::formats::prometheus::{decode_response_with_native, PromError, PromRequest, QueryResponse};
+use sightline_core::formats::prometheus::{PromRequest, QueryResponse};
 use sightline_core::series::HistogramSeries;
 use sightline_core::time::{self, ResolvedRange, TimeRange};
 use sightline_core::viewstate::{QueryMode, TimeZoneChoice};
@@ -92,8 +92,11 @@ pub async fn run_with_native(
     req: &PromRequest,
     abort: Option<&web_sys::AbortSignal>,
 ) -> Result<Option<(QueryResponse, Vec<HistogramSeries>)>, PanelError> {
-    let Some(raw) = send_for_panel(source, req, abort).await? else { return Ok(None) };
-    decode_response_with_native(raw.status, &raw.body).map(Some).map_err(decode_error)
+    let raw = match send_buffered(source, req, abort).await {
+        Ok(raw) => raw,
+        Err(e) => return transport_error(e),
+    };
+    crate::offload::jobs::decode_query_with_native(raw.status, raw.body, abort).await
 }
 
 /// Sends `req`; transport failures become panel errors. `Ok(None)`: superseded.
@@ -115,8 +118,4 @@ fn transport_error<T>(e: TransportError) -> Result<Option<T>, PanelError> {
         e @ TransportError::Network { .. } => Err(PanelError { kind: "Network or CORS".into(), message: e.to_string() }),
         e @ TransportError::Timeout { .. } => Err(PanelError { kind: "Timeout".into(), message: e.to_string() }),
     }
-}
-
-fn decode_error(e: PromError) -> PanelError {
-    PanelError { kind: e.kind_label(), message: e.to_string() }
 }

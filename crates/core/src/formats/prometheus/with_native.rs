@@ -17,7 +17,18 @@ pub fn decode_response_with_native(
     http_status: u16,
     body: &[u8],
 ) -> Result<(QueryResponse, Vec<NativeSeries>), PromError> {
-    let mut resp = decode_response(http_status, body)?;
+    add_native(decode_response(http_status, body)?, http_status, body)
+}
+
+/// Whether `resp` (a float result of [`decode_response`]) reported native histogram samples, so
+/// that [`add_native`] has to read the body again.
+pub fn has_native(resp: &QueryResponse) -> bool {
+    resp.warnings.iter().any(|w| is_not_shown_warning(w))
+}
+
+/// The second half of [`decode_response_with_native`], for a float result decoded elsewhere (in
+/// the background worker) from the same `body`.
+pub fn add_native(mut resp: QueryResponse, http_status: u16, body: &[u8]) -> Result<(QueryResponse, Vec<NativeSeries>), PromError> {
     let Some(at) = resp.warnings.iter().position(|w| is_not_shown_warning(w)) else {
         return Ok((resp, Vec::new()));
     };
