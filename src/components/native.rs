@@ -12,6 +12,7 @@
 use leptos::prelude::*;
 use sightline_core::export::csv::{instant_csv, series_csv};
 use sightline_core::export::exact_value;
+use sightline_core::format::format_value;
 use sightline_core::series::InstantSample;
 use sightline_core::formats::prometheus::native_histogram::NativeInterpolation;
 use sightline_core::formats::prometheus::ResultData;
@@ -144,8 +145,8 @@ fn NativeTable(native: Arc<NativeData>, tz: TimeZoneChoice) -> impl IntoView {
             view! {
                 <tr data-testid="native-row" data-t-ms=r.t_ms.to_string()>
                     <td class="series-cell">{r.labels.display_name()}</td>
-                    <td class="num" data-testid="native-count" data-value=exact_value(r.count)>{exact_value(r.count)}</td>
-                    <td class="num" data-testid="native-sum" data-value=exact_value(r.sum)>{exact_value(r.sum)}</td>
+                    <td class="num" data-testid="native-count" data-value=exact_value(r.count) title=exact_value(r.count)>{format_value(r.count)}</td>
+                    <td class="num" data-testid="native-sum" data-value=exact_value(r.sum) title=exact_value(r.sum)>{move || format_with_unit(r.sum, unit.get())}</td>
                     {cells}
                     <td class="time-cell">{fmt(r.t_ms)}</td>
                 </tr>
