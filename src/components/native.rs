@@ -7,7 +7,8 @@
 //! - The definition (Prometheus' `histogram_quantile` on each sample, and which interpolation the
 //!   source's version uses) is stated under the display.
 //!
-//! Quantile cells carry the exact value in `data-value` (shortest round-trip decimal).
+//! Count, sum and quantile cells show rounded readouts and carry the exact value in `data-value`
+//! (shortest round-trip decimal); count and sum also show it on hover.
 
 use leptos::prelude::*;
 use sightline_core::export::csv::{instant_csv, series_csv};
