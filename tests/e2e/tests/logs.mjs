@@ -77,6 +77,15 @@ export default [
       await page.waitForSelector('[data-testid=trace-summary], [data-testid=trace-error]', { timeout: 15000 });
       assert(await page.locator('[data-testid=trace-error]').count() === 0, 'the trace of a demo line opens');
       assert(new URL(page.url()).searchParams.get('trace') === id, `trace=${id} in the URL: ${page.url()}`);
+      // And back: the root span's details link to its service's logs around it, which hold the line.
+      await page.waitForSelector('[data-testid=span-logs]', { timeout: 10000 });
+      await page.click('[data-testid=span-logs]');
+      await waitLogs(page);
+      const lq = new URL(page.url()).searchParams.get('lq');
+      assert(/^\{service_name="[a-z]+"\}$/.test(lq || ''), `the span's service query: ${lq}`);
+      await page.fill('[data-testid=log-filter]', id);
+      await page.waitForFunction(() => /^[1-9]\d* of /.test(document.querySelector('[data-testid=log-shown]')?.textContent || ''), null, { timeout: 10000 })
+        .catch(async () => { throw new Error(`no line of trace ${id} in the service's logs: ${await page.innerText('[data-testid=log-shown]')}`); });
     },
   },
   {
