@@ -26,3 +26,4 @@ pub mod trace_search;
 pub mod trace_tables;
 pub mod trace_view;
 pub mod trace_waterfall;
+pub mod service_graph;
