@@ -160,7 +160,7 @@ pub fn SloIo(
             let mut ok = Vec::new();
             let mut bad = Vec::new();
             for s in imp.specs {
-                match s.validate() {
+                match super::slo_zone::check_spec(&s) {
                     Ok(_) => ok.push(s),
                     Err(errs) => bad.push(format!(
                         "{}: {}",

@@ -5,6 +5,8 @@
 //!   [`Ratio`]s for budgets, factors and thresholds; `f64` only at the end.
 //! - [`window`]: rolling (`28d`) and calendar (month, week … in a time zone) windows resolved at
 //!   a `now`.
+//! - [`zone`]: named time zones (`Europe/Berlin`) through a small offset trait the app answers
+//!   with the browser's `Intl` (no zone database in the bundle), as a `chrono::TimeZone`.
 //! - [`events`]: bad and total events on an evaluation grid from counter samples, exact or
 //!   Prometheus-compatible, ratio or latency (histogram bucket) SLIs; prefix sums make any window
 //!   O(1); data coverage per step.
@@ -40,6 +42,7 @@ pub mod events;
 pub mod objective;
 pub mod prefix;
 pub mod window;
+pub mod zone;
 
 pub mod history;
 pub mod openslo;
