@@ -30,6 +30,8 @@
 //! - [`trace_link`]: the view an exemplar's trace id opens (`?page=traces&trace=<id>`).
 //! - [`trace`]: the columnar span store of a trace, tolerant decoding of trace formats (Jaeger …)
 //!   into it.
+//! - [`logs`]: the columnar log store, Loki/OTLP/NDJSON decoding, levels, fields, volume,
+//!   patterns and Loki requests.
 
 pub mod counters;
 pub mod datasource;
@@ -56,3 +58,4 @@ pub mod trace_view;
 pub mod offload;
 pub mod trace;
 pub mod trace_rows;
+pub mod logs;
