@@ -20,7 +20,8 @@
 //! - [`spec`]: user SLO definitions as typed ([`spec::SloSpec`], the JSON storage form) and their
 //!   validation into [`spec::SloDefinition`] with per-field errors; [`selector`] checks selectors.
 //! - [`openslo`], [`sloth`]: OpenSLO v1 and Sloth `prometheus/v1` YAML import and export
-//!   ([`yaml`] is the shared plumbing); [`rules`]: Prometheus recording and alerting rules;
+//!   ([`yaml`] is the shared plumbing); [`rules`]: Prometheus recording and alerting rules
+//!   ([`slice_rules`] for the time-slice methods);
 //!   [`store`]: the versioned storage document, share links and format-detecting import;
 //!   [`history`]: the series of an SLO's charts.
 //!
@@ -48,6 +49,7 @@ pub mod history;
 pub mod openslo;
 pub mod rules;
 pub mod selector;
+pub mod slice_rules;
 pub mod sloth;
 pub mod spec;
 pub mod store;
