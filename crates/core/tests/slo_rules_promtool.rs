@@ -219,15 +219,16 @@ fn promtool_test_rules_fires_the_tiers_the_hand_computation_expects() {
     assert!(text.contains("SUCCESS"), "{text}\n{test}");
 }
 
-/// The same incident evaluated by Sightline itself (exact counts on a 1-minute grid): the same
-/// tiers fire at the same times as the generated rules under promtool above, so the rules are
-/// equivalent to what the app shows. Runs without promtool.
-#[test]
-fn sightline_fires_the_same_tiers_as_the_rules_on_the_incident() {
-    use sightline_core::counters::EvalGrid;
+const MIN: i64 = 60_000;
+
+/// The incident's counters at a 1-minute scrape over 300 min (bad, total) and the 1-minute grid
+/// Sightline evaluates them on.
+fn incident() -> (
+    Vec<sightline_core::series::Series>,
+    Vec<sightline_core::series::Series>,
+    sightline_core::counters::EvalGrid,
+) {
     use sightline_core::series::{Labels, Series};
-    use sightline_core::slo::{would_have_fired, CountMode, Counted, SliEvents};
-    const MIN: i64 = 60_000;
     let series = |code: &str, f: &dyn Fn(i64) -> f64| {
         let mut labels = Labels::default();
         labels.0.insert("code".into(), code.into());
@@ -239,13 +240,21 @@ fn sightline_fires_the_same_tiers_as_the_rules_on_the_incident() {
     };
     let ok = series("200", &|m| 6000.0 * m as f64);
     let bad = series("500", &|m| 600.0 * (m.clamp(60, 120) - 60) as f64);
-    let total = vec![ok, bad.clone()];
-    let bad = vec![bad];
-    let grid = EvalGrid {
+    let grid = sightline_core::counters::EvalGrid {
         start_ms: MIN,
         end_ms: 300 * MIN,
         step_ms: MIN,
     };
+    (vec![bad.clone()], vec![ok, bad], grid)
+}
+
+/// The same incident evaluated by Sightline itself (exact counts on a 1-minute grid): the same
+/// tiers fire at the same times as the generated rules under promtool above, so the rules are
+/// equivalent to what the app shows. Runs without promtool.
+#[test]
+fn sightline_fires_the_same_tiers_as_the_rules_on_the_incident() {
+    use sightline_core::slo::{would_have_fired, CountMode, Counted, SliEvents};
+    let (bad, total, grid) = incident();
     let events = SliEvents::ratio(Counted::Bad, &bad, &total, grid, CountMode::Exact).unwrap();
     let def = availability();
     let timelines = would_have_fired(&def.alerts.tiers, &events, def.objective.budget()).unwrap();
@@ -329,10 +338,7 @@ fn slice_and_calendar_rule_files_pass_promtool_check_rules() {
 /// test's `evaluation_interval`, not at the group's `interval`, so the test evaluates every 10 min.
 #[test]
 fn timeslice_rules_count_the_bad_slices_sightline_counts() {
-    use sightline_core::counters::EvalGrid;
-    use sightline_core::series::{Labels, Series};
     use sightline_core::slo::{measure, CountMode, Counted, SliEvents};
-    const MIN: i64 = 60_000;
     let def = with_method(
         availability_spec(),
         BudgetingSpec::Timeslices {
@@ -343,24 +349,7 @@ fn timeslice_rules_count_the_bad_slices_sightline_counts() {
     .validate()
     .unwrap();
 
-    let series = |code: &str, f: &dyn Fn(i64) -> f64| {
-        let mut labels = Labels::default();
-        labels.0.insert("code".into(), code.into());
-        Series {
-            labels,
-            t_ms: (0..=300).map(|m| m * MIN).collect(),
-            values: (0..=300).map(f).collect(),
-        }
-    };
-    let ok = series("200", &|m| 6000.0 * m as f64);
-    let bad = series("500", &|m| 600.0 * (m.clamp(60, 120) - 60) as f64);
-    let total = vec![ok, bad.clone()];
-    let bad = vec![bad];
-    let grid = EvalGrid {
-        start_ms: MIN,
-        end_ms: 300 * MIN,
-        step_ms: MIN,
-    };
+    let (bad, total, grid) = incident();
     let events = SliEvents::ratio(Counted::Bad, &bad, &total, grid, CountMode::Exact).unwrap();
     let m = measure(&def.method, &events, 0, 300 * MIN).unwrap();
     let slices = m.slices.unwrap();
