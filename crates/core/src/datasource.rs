@@ -25,6 +25,8 @@ pub enum SourceKind {
     Tempo,
     /// Zipkin's v2 API.
     Zipkin,
+    /// Grafana Loki's HTTP API (logs).
+    Loki,
 }
 
 impl SourceKind {
@@ -35,6 +37,7 @@ impl SourceKind {
             SourceKind::Jaeger => "jaeger",
             SourceKind::Tempo => "tempo",
             SourceKind::Zipkin => "zipkin",
+            SourceKind::Loki => "loki",
         }
     }
 
@@ -45,6 +48,7 @@ impl SourceKind {
             SourceKind::Jaeger => "Jaeger query API (traces)",
             SourceKind::Tempo => "Grafana Tempo (traces)",
             SourceKind::Zipkin => "Zipkin v2 API (traces)",
+            SourceKind::Loki => "Grafana Loki (logs)",
         }
     }
 }
@@ -207,7 +211,8 @@ impl DataSourceList {
 /// Source kinds for traces (the trace page lists these and the demo).
 impl SourceKind {
     /// Every kind a user can add in Settings, in the order offered.
-    pub const USER_KINDS: [SourceKind; 4] = [SourceKind::Prometheus, SourceKind::Jaeger, SourceKind::Tempo, SourceKind::Zipkin];
+    pub const USER_KINDS: [SourceKind; 5] =
+        [SourceKind::Prometheus, SourceKind::Jaeger, SourceKind::Tempo, SourceKind::Zipkin, SourceKind::Loki];
 
     /// The trace API this kind speaks; the demo answers Jaeger's. `None` for metrics-only kinds.
     pub fn trace_api(self) -> Option<crate::trace_query::TraceApi> {
@@ -216,8 +221,18 @@ impl SourceKind {
             SourceKind::Demo | SourceKind::Jaeger => Some(TraceApi::Jaeger),
             SourceKind::Tempo => Some(TraceApi::Tempo),
             SourceKind::Zipkin => Some(TraceApi::Zipkin),
-            SourceKind::Prometheus => None,
+            SourceKind::Prometheus | SourceKind::Loki => None,
         }
+    }
+
+    /// Whether this kind answers Loki's log API (the demo does).
+    pub fn serves_logs(self) -> bool {
+        matches!(self, SourceKind::Demo | SourceKind::Loki)
+    }
+
+    /// Whether this kind answers the Prometheus HTTP API (the demo does).
+    pub fn serves_metrics(self) -> bool {
+        matches!(self, SourceKind::Demo | SourceKind::Prometheus)
     }
 
     /// Parses [`SourceKind::as_str`] of a user kind.
@@ -297,5 +312,13 @@ mod tests {
         assert_eq!(SourceKind::Prometheus.trace_api(), None);
         assert_eq!(SourceKind::Demo.trace_api(), Some(crate::trace_query::TraceApi::Jaeger));
         assert_eq!(SourceKind::parse_user("demo"), None);
+    }
+
+    #[test]
+    fn loki_is_a_log_source_only() {
+        assert_eq!(SourceKind::parse_user("loki"), Some(SourceKind::Loki));
+        assert!(SourceKind::Loki.serves_logs() && SourceKind::Demo.serves_logs());
+        assert!(!SourceKind::Loki.serves_metrics() && SourceKind::Loki.trace_api().is_none());
+        assert!(!SourceKind::Prometheus.serves_logs());
     }
 }

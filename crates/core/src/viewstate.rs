@@ -16,6 +16,8 @@
 //! histogram quantile, default 0.99), `aby` (comma-separated labels the histogram keeps), `exact`
 //! (fetch raw samples even past the planner's budget), `band` (draw the anomaly band), `qb`
 //! (a second query, B) and `expr` (a client-side expression between A and B, such as `A / B`).
+//! The Traces page's parameters are [`crate::trace_view`]'s, the Logs page's
+//! [`crate::logs::query`]'s.
 
 use crate::units::Unit;
 use crate::urlencoding::{encode_pairs, parse_query};
@@ -275,6 +277,8 @@ pub struct ViewState {
     pub slo: String,
     /// SLO definitions shared by a link (the storage JSON of `slo::store`); empty = none.
     pub slodefs: String,
+    /// The Logs page's parameters (`lds`, `lq`, `llimit`, `ltab`; see [`crate::logs::query`]).
+    pub logs: crate::logs::query::LogView,
 }
 
 impl Default for ViewState {
@@ -303,6 +307,7 @@ impl Default for ViewState {
             traces: crate::trace_view::TraceView::default(),
             slo: String::new(),
             slodefs: String::new(),
+            logs: crate::logs::query::LogView::default(),
         }
     }
 }
@@ -348,6 +353,7 @@ impl ViewState {
             }
         }
         state.traces = crate::trace_view::TraceView::from_pairs(&parse_query(query));
+        state.logs = crate::logs::query::LogView::from_pairs(&parse_query(query));
         if !saw_query && state.ds != DEMO_SOURCE {
             state.query = String::new();
         }
@@ -429,6 +435,8 @@ impl ViewState {
         if !self.slodefs.is_empty() {
             pairs.push(("slodefs", &self.slodefs));
         }
+        let log_pairs = self.logs.pairs();
+        pairs.extend(log_pairs.iter().map(|(k, v)| (*k, v.as_str())));
         encode_pairs(&pairs)
     }
 }
@@ -479,6 +487,7 @@ mod tests {
             traces: crate::trace_view::TraceView::default(),
             slo: "payments-availability".into(),
             slodefs: "{}".into(),
+            logs: crate::logs::query::LogView::default(),
         };
         let q = s.to_query();
         assert_eq!(

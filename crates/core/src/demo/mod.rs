@@ -85,3 +85,4 @@ impl DemoBackend {
     }
 }
 pub mod traces;
+pub mod logs;

@@ -71,6 +71,37 @@ impl LogQuery {
     }
 }
 
+/// The server-side volume query of a log query, as Grafana's logs volume asks it:
+/// `sum by (level, detected_level) (count_over_time(<query> [<bucket>]))` over the range, with
+/// the step equal to the bucket width ([`super::volume::bucket_width`] for `max_buckets`), and
+/// `start` one bucket after the aligned range start so the first point counts the first bucket.
+/// `None` for a metric query (it has no log lines to count).
+pub fn volume_request(query: &str, start_ns: i64, end_ns: i64, max_buckets: usize) -> Option<VolumeRequest> {
+    let q = query.trim();
+    if !q.starts_with('{') {
+        return None;
+    }
+    let width = super::volume::bucket_width(start_ns, end_ns, max_buckets);
+    let first = start_ns.div_euclid(width).saturating_mul(width);
+    let secs = width / 1_000_000_000;
+    let logql = format!("sum by (level, detected_level) (count_over_time({q} [{secs}s]))");
+    let params = vec![
+        ("query".to_string(), logql),
+        ("start".to_string(), first.saturating_add(width).to_string()),
+        ("end".to_string(), end_ns.saturating_add(width - 1).div_euclid(width).saturating_mul(width).to_string()),
+        ("step".to_string(), format!("{secs}s")),
+    ];
+    Some(VolumeRequest { params, first_ns: first, width_ns: width })
+}
+
+/// A volume request: its `query_range` parameters, the first bucket's start and the width (ns).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VolumeRequest {
+    pub params: Vec<(String, String)>,
+    pub first_ns: i64,
+    pub width_ns: i64,
+}
+
 /// `/loki/api/v1/label/<name>/values` (the name percent-encoded).
 pub fn label_values_path(name: &str) -> String {
     let mut enc = String::new();

@@ -36,6 +36,28 @@ impl Volume {
     }
 }
 
+/// The volume answered by a server (see [`super::query::volume_request`]): series labelled
+/// `level` or `detected_level` (absent = unknown), points at bucket ends (ms). A point `t` counts
+/// the lines in `(t − width, t]`, which becomes the bucket starting at `t − width`.
+pub fn volume_from_series(series: &[crate::series::Series], first_ns: i64, width_ns: i64, end_ns: i64) -> Volume {
+    let n = usize::try_from(end_ns.saturating_sub(first_ns).max(0) / width_ns.max(1) + 1).unwrap_or(1).min(100_000);
+    let mut v = Volume { start_ns: first_ns, bucket_ns: width_ns.max(1), counts: vec![[0; 7]; n], without_time: 0, outside: 0 };
+    for s in series {
+        let name = s.labels.get("level").or_else(|| s.labels.get("detected_level")).unwrap_or("");
+        let level = super::level::parse(name).unwrap_or(Level::Unknown);
+        for (&t_ms, &value) in s.t_ms.iter().zip(&s.values) {
+            let count = if value.is_finite() && value > 0.0 { value.round().min(u32::MAX as f64) as u32 } else { 0 };
+            let t = t_ms.saturating_mul(1_000_000);
+            let b = (t - width_ns - first_ns).div_euclid(width_ns.max(1));
+            match usize::try_from(b).ok().and_then(|b| v.counts.get_mut(b)) {
+                Some(c) => c[level.index()] = c[level.index()].saturating_add(count),
+                None => v.outside += count as usize,
+            }
+        }
+    }
+    v
+}
+
 /// The bucket width (ns) for `[start_ns, end_ns)` in at most `max_buckets` buckets.
 pub fn bucket_width(start_ns: i64, end_ns: i64, max_buckets: usize) -> i64 {
     let span = end_ns.saturating_sub(start_ns).max(1);
@@ -97,6 +119,29 @@ mod tests {
         assert_eq!(v.max_bucket(), 2);
         let total: u32 = v.counts.iter().flatten().sum();
         assert_eq!(total as usize + v.without_time + v.outside, store.len(), "every line is accounted for");
+    }
+
+    #[test]
+    fn server_series_become_buckets() {
+        use crate::series::{Labels, Series};
+        let lbl = |k: &str, v: &str| Labels([(k.to_string(), v.to_string())].into_iter().collect());
+        let series = vec![
+            Series { labels: lbl("level", "error"), t_ms: vec![60_000, 120_000], values: vec![2.0, 3.0] },
+            Series { labels: lbl("detected_level", "info"), t_ms: vec![60_000], values: vec![5.0] },
+            Series { labels: Labels::default(), t_ms: vec![999_000], values: vec![1.0] },
+        ];
+        let v = volume_from_series(&series, 0, 60 * NS, 120 * NS);
+        assert_eq!(v.counts[0][Level::Error.index()], 2);
+        assert_eq!(v.counts[1][Level::Error.index()], 3);
+        assert_eq!(v.counts[0][Level::Info.index()], 5);
+        assert_eq!(v.outside, 1);
+        let req = crate::logs::query::volume_request(r#"{job="shop"} |= "x""#, 10 * NS, 7200 * NS, 100).unwrap();
+        assert_eq!((req.first_ns, req.width_ns), (0, 120 * NS));
+        let params = req.params;
+        assert_eq!(params[0].1, r#"sum by (level, detected_level) (count_over_time({job="shop"} |= "x" [120s]))"#);
+        assert_eq!(params[1].1, (120 * NS).to_string());
+        assert_eq!(params[3].1, "120s");
+        assert!(crate::logs::query::volume_request("rate({a=\"b\"}[1m])", 0, NS, 10).is_none());
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub(super) fn dependencies(counts: &BTreeMap<(&'static str, &'static str), u64>)
     envelope(Value::Array(links), total)
 }
 
-fn span_id(k: i64, i: usize) -> String {
+pub(crate) fn span_id(k: i64, i: usize) -> String {
     format!("{:016x}", mix((k as u64) ^ (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)) | 1)
 }
 

@@ -19,7 +19,7 @@
 //! exemplar's latency — so an exemplar clicked in Explore opens a matching trace.
 //! Deterministic in `(seed, path, params, now_ms)`; never panics.
 
-mod jaeger_json;
+pub(crate) mod jaeger_json;
 pub(crate) mod shapes;
 
 use std::collections::BTreeMap;

@@ -85,14 +85,14 @@ pub(super) const SHAPES: [Shape; 6] = [
 
 /// Span kinds of the demo.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Kind {
+pub(crate) enum Kind {
     Server,
     Client,
 }
 
 /// One generated span (times in µs).
 #[derive(Debug, Clone, PartialEq)]
-pub(super) struct DemoSpan {
+pub(crate) struct DemoSpan {
     /// Index of the parent in the trace's span list.
     pub parent: Option<usize>,
     pub service: &'static str,
@@ -116,7 +116,7 @@ impl DemoSpan {
 
 /// A generated trace.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) struct DemoTrace {
+pub(crate) struct DemoTrace {
     pub slot: i64,
     /// 32 lower-case hex digits.
     pub trace_id: String,
@@ -142,7 +142,7 @@ impl Rng {
 }
 
 /// The high 64 bits of every demo trace id for `seed`.
-pub(super) fn id_prefix(seed: u64) -> u64 {
+pub(crate) fn id_prefix(seed: u64) -> u64 {
     mix(seed ^ 0x7472_6163_6573)
 }
 
@@ -195,7 +195,7 @@ pub(super) fn edges(shape: &Shape, out: &mut Vec<(&'static str, &'static str)>) 
 /// server span's drawn time; size spans bottom-up (a server span lasts its drawn time or, if
 /// longer, a fifth of it, its calls — sequential or parallel — and a tenth of it after them; a
 /// client span lasts its server span plus the network time both ways); then place them top-down.
-pub(super) fn generate(seed: u64, k: i64, incident: (i64, i64)) -> DemoTrace {
+pub(crate) fn generate(seed: u64, k: i64, incident: (i64, i64)) -> DemoTrace {
     let shape = shape_of(seed, k);
     let mut rng = Rng(mix(seed.rotate_left(17) ^ (k as u64).wrapping_mul(0xA24B_AED4_963E_E407)));
     let start_ms = k.saturating_mul(SLOT_MS).saturating_add((rng.unit() * (SLOT_MS / 2) as f64) as i64);
