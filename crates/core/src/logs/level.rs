@@ -42,8 +42,18 @@ pub fn from_otlp_severity(number: i64) -> Option<Level> {
     })
 }
 
+/// The level a stream's labels name (rule 1, stream half), if any.
+pub fn from_labels(labels: &Labels) -> Option<Level> {
+    LEVEL_KEYS.iter().find_map(|key| labels.get(key).and_then(parse))
+}
+
 /// The level of one line by the module's rule.
 pub fn detect(line: &str, stream: Option<&Labels>, meta: &[(String, String)]) -> Level {
+    detect_with(line, stream.and_then(from_labels), meta)
+}
+
+/// [`detect`] with the stream's level already looked up ([`from_labels`]).
+pub fn detect_with(line: &str, stream_level: Option<Level>, meta: &[(String, String)]) -> Level {
     for (k, v) in meta {
         if LEVEL_KEYS.contains(&k.as_str()) {
             if let Some(l) = parse(v) {
@@ -51,12 +61,8 @@ pub fn detect(line: &str, stream: Option<&Labels>, meta: &[(String, String)]) ->
             }
         }
     }
-    if let Some(labels) = stream {
-        for key in LEVEL_KEYS {
-            if let Some(l) = labels.get(key).and_then(parse) {
-                return l;
-            }
-        }
+    if let Some(l) = stream_level {
+        return l;
     }
     let trimmed = line.trim_start();
     if trimmed.starts_with('{') {

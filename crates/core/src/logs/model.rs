@@ -1,7 +1,8 @@
 //! The columnar log store: one row per log line, newest first.
 //!
 //! Columns: timestamp (`i64` ns since the Unix epoch, [`NO_TIME`] when the line carried none),
-//! the line's text (all lines in one `String`, with end offsets), the stream it came from (an
+//! the line's text (all lines in one `String` in arrival order, with each row's byte range, so
+//! ordering the rows never copies text), the stream it came from (an
 //! index into the interned stream label sets), its [`Level`], and per-line metadata pairs (Loki
 //! structured metadata, OTLP record attributes, trace and span ids) kept as offsets into one pair
 //! list. Nothing is parsed twice: fields of a line are extracted on demand ([`super::fields`]).
@@ -62,10 +63,10 @@ impl Level {
 pub struct LogStore {
     ts_ns: Vec<i64>,
     text: String,
-    ends: Vec<usize>,
+    spans: Vec<(usize, usize)>,
     stream: Vec<u32>,
     level: Vec<Level>,
-    meta_ends: Vec<usize>,
+    meta_spans: Vec<(usize, usize)>,
     meta: Vec<(String, String)>,
     streams: Vec<Labels>,
 }
@@ -93,9 +94,7 @@ impl LogStore {
 
     /// The text of line `i` (empty when out of range).
     pub fn line(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends.get(i - 1).copied().unwrap_or(0) };
-        let end = self.ends.get(i).copied().unwrap_or(start);
-        self.text.get(start..end).unwrap_or("")
+        self.spans.get(i).and_then(|&(a, b)| self.text.get(a..b)).unwrap_or("")
     }
 
     /// The stream labels of line `i`.
@@ -115,9 +114,7 @@ impl LogStore {
 
     /// Per-line metadata of line `i` (structured metadata, OTLP attributes, trace ids).
     pub fn metadata(&self, i: usize) -> &[(String, String)] {
-        let start = if i == 0 { 0 } else { self.meta_ends.get(i - 1).copied().unwrap_or(0) };
-        let end = self.meta_ends.get(i).copied().unwrap_or(start);
-        self.meta.get(start..end).unwrap_or(&[])
+        self.meta_spans.get(i).and_then(|&(a, b)| self.meta.get(a..b)).unwrap_or(&[])
     }
 
     /// Total bytes of line text.
@@ -141,6 +138,8 @@ pub struct LogBuilder {
     stream_ids: std::collections::BTreeMap<Labels, u32>,
     /// Explicit levels given by the format (OTLP severity), by row; `None` = detect.
     given_level: Vec<Option<Level>>,
+    /// Where the text of the line being appended starts.
+    line_start: usize,
 }
 
 impl LogBuilder {
@@ -148,9 +147,9 @@ impl LogBuilder {
     pub fn with_capacity(lines: usize, bytes: usize) -> LogBuilder {
         let mut b = LogBuilder::default();
         b.store.ts_ns.reserve(lines);
-        b.store.ends.reserve(lines);
+        b.store.spans.reserve(lines);
         b.store.stream.reserve(lines);
-        b.store.meta_ends.reserve(lines);
+        b.store.meta_spans.reserve(lines);
         b.given_level.reserve(lines);
         b.store.text.reserve(bytes);
         b
@@ -176,10 +175,12 @@ impl LogBuilder {
     /// Ends a line whose text was appended with [`LogBuilder::text_mut`].
     pub fn end_line(&mut self, ts_ns: i64, stream: u32, level: Option<Level>, meta: Vec<(String, String)>) {
         self.store.ts_ns.push(ts_ns);
-        self.store.ends.push(self.store.text.len());
+        self.store.spans.push((self.line_start, self.store.text.len()));
+        self.line_start = self.store.text.len();
         self.store.stream.push(stream);
+        let meta_start = self.store.meta.len();
         self.store.meta.extend(meta);
-        self.store.meta_ends.push(self.store.meta.len());
+        self.store.meta_spans.push((meta_start, self.store.meta.len()));
         self.given_level.push(level);
     }
 
@@ -213,35 +214,31 @@ impl LogBuilder {
         let LogBuilder { store: s, given_level, .. } = self;
         let n = s.ts_ns.len();
         let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&a, &b| s.ts_ns[b].cmp(&s.ts_ns[a]).then(a.cmp(&b)));
+        // (newest first, then arrival order): keys are unique, so an unstable sort is stable here.
+        order.sort_unstable_by_key(|&i| (std::cmp::Reverse(s.ts_ns[i]), i));
         let already_sorted = order.iter().enumerate().all(|(i, &o)| i == o);
         let mut out = if already_sorted {
             LogStore { level: Vec::with_capacity(n), ..s }
         } else {
-            let mut out = LogStore {
-                ts_ns: Vec::with_capacity(n),
-                text: String::with_capacity(s.text.len()),
-                ends: Vec::with_capacity(n),
-                stream: Vec::with_capacity(n),
+            // Rows are reordered; the text and metadata stay where they are.
+            LogStore {
+                ts_ns: order.iter().map(|&i| s.ts_ns[i]).collect(),
+                spans: order.iter().map(|&i| s.spans[i]).collect(),
+                stream: order.iter().map(|&i| s.stream[i]).collect(),
+                meta_spans: order.iter().map(|&i| s.meta_spans[i]).collect(),
                 level: Vec::with_capacity(n),
-                meta_ends: Vec::with_capacity(n),
-                meta: Vec::with_capacity(s.meta.len()),
-                streams: s.streams.clone(),
-            };
-            for &i in &order {
-                out.ts_ns.push(s.ts_ns[i]);
-                out.text.push_str(s.line(i));
-                out.ends.push(out.text.len());
-                out.stream.push(s.stream[i]);
-                out.meta.extend(s.metadata(i).iter().cloned());
-                out.meta_ends.push(out.meta.len());
+                text: s.text,
+                meta: s.meta,
+                streams: s.streams,
             }
-            out
         };
+        // A level named by a stream label holds for every line of the stream: look it up once.
+        let stream_levels: Vec<Option<Level>> = out.streams.iter().map(super::level::from_labels).collect();
         for (row, &i) in order.iter().enumerate() {
             let given = given_level.get(i).copied().flatten();
             let level = given.unwrap_or_else(|| {
-                super::level::detect(out.line(row), out.stream_of(row), out.metadata(row))
+                let from_stream = out.stream.get(row).and_then(|&st| stream_levels.get(st as usize)).copied().flatten();
+                super::level::detect_with(out.line(row), from_stream, out.metadata(row))
             });
             out.level.push(level);
         }
