@@ -99,7 +99,7 @@ pub struct TierNow {
     pub derivation: String,
 }
 
-fn slo_error(e: SloError) -> PanelError {
+pub(super) fn slo_error(e: SloError) -> PanelError {
     PanelError {
         kind: "SLO definition".into(),
         message: e.to_string(),
@@ -185,7 +185,7 @@ async fn daily_increases(
     Ok((points, query))
 }
 
-fn resolve(def: &SloDefinition, at_ms: i64) -> Result<ResolvedWindow, SloError> {
+pub(super) fn resolve(def: &SloDefinition, at_ms: i64) -> Result<ResolvedWindow, SloError> {
     match &def.zone {
         Zone::Fixed(o) => def.window.resolve(at_ms, o),
         Zone::Named(name) => super::slo_zone::resolve_named(&def.window, at_ms, name),
@@ -209,10 +209,10 @@ pub async fn compute(
     now_ms: i64,
     progress: impl Fn(String),
 ) -> Result<SloOutcome, PanelError> {
-    let budget = def.objective.budget();
-    let tiers = def.alerts.tiers.clone();
-    let lookback = lookback_ms(&tiers);
-    let (ev_sel, tot_sel) = def.sli.selectors();
+    let Some((ev_sel, tot_sel)) = def.sli.metric_selectors() else {
+        return super::slo_traces::compute(source, def, now_ms, progress).await;
+    };
+    let lookback = lookback_ms(&def.alerts.tiers);
     let mut queries: Vec<String> = Vec::new();
 
     // The grid ends on the last whole minute; events of step k are those in (t_k − 1 min, t_k].
@@ -281,25 +281,16 @@ pub async fn compute(
             };
             SliEvents::latency(&latency_buckets, *threshold_le, grid, CountMode::Exact)
         }
+        // Handed to slo_traces above; an SLI from traces has no selectors to count here.
+        SliDef::Traces { .. } => {
+            return Err(PanelError {
+                kind: "SLO definition".into(),
+                message: "an SLI from traces has no Prometheus selectors".into(),
+            })
+        }
     }
     .map_err(slo_error)?;
     warnings.extend(events.warnings().iter().cloned());
-
-    let timelines = would_have_fired(&tiers, &events, budget).map_err(slo_error)?;
-    let firing = timelines
-        .iter()
-        .filter(|t| t.firing_now())
-        .map(|t| t.tier.severity)
-        .max();
-    let firing_now: Vec<String> = timelines
-        .iter()
-        .filter(|t| t.firing_now())
-        .map(|t| format!("{} ({})", t.tier.name, t.tier.summary()))
-        .collect();
-    let history = history_text(&timelines, grid_end - HISTORY_MS, grid_end);
-    let (fastest, fastest_title) =
-        fastest_burn(&timelines, budget.to_f64(), period, &def.alerts.name);
-    let tiers_now = tiers_now(&timelines, period);
 
     let raw_text = format!(
         "{} series, {} raw samples in range-selector queries over ({}, {}] (chunks sized for a 15 s scrape interval)",
@@ -308,41 +299,14 @@ pub async fn compute(
         utc(fetch_start),
         utc(grid_end)
     );
-    let win_text = match def.window {
-        SloWindow::Rolling { .. } => {
-            format!("the last {}", format_prom_duration(period.max(0) as u64))
-        }
-        SloWindow::Calendar(p) => format!(
-            "this calendar {} in {} ({} – {}, {} elapsed)",
-            p.name(),
-            zone_text(def),
-            utc(window.start_ms),
-            utc(window.end_ms),
-            format_prom_duration(elapsed.max(0) as u64)
-        ),
-    };
-    let (counts, coverage, sli_mode, sli_value, tte_ms) = if exact_window {
-        let report = slo_report(
-            def.objective,
-            def.method,
+    let win_text = window_text(def, &window);
+    let sli = if exact_window {
+        exact_sli(
+            def,
             window,
             &events,
-            &[],
-            TTE_WINDOW_MS,
-        )
-        .map_err(slo_error)?;
-        let mode = format!(
-            "SLI and budget: {} — {} over {win_text} from the reset-corrected counter increases per 1 min step ({raw_text}).",
-            CountMode::Exact.label(),
-            def.method.describe()
-        );
-        (
-            report.measured.counts,
-            report.coverage,
-            mode,
-            report.measured.sli,
-            report.exhaustion.map(|e| e.tte_ms),
-        )
+            format!("{} over {win_text} from the reset-corrected counter increases per 1 min step ({raw_text})", def.method.describe()),
+        )?
     } else {
         let days = period / DAY_MS;
         if !matches!(def.window, SloWindow::Rolling { .. })
@@ -390,14 +354,106 @@ pub async fn compute(
             group_thousands(TILE_SAMPLE_BUDGET),
             CountMode::Exact.label(),
         );
-        (
+        WindowSli {
             counts,
             coverage,
             mode,
-            counts.error_ratio().map(|e| 1.0 - e),
-            None,
-        )
+            sli: counts.error_ratio().map(|e| 1.0 - e),
+            tte_ms: None,
+        }
     };
+    let coverage_rule = if exact_window {
+        "1 min steps with an exact counter increase"
+    } else {
+        "days whose sum(increase(…[1d])) of valid events is above 0"
+    };
+    outcome(def, window, grid, &events, sli, coverage_rule, warnings, queries)
+}
+
+/// The SLI over the window and how it was obtained.
+pub(super) struct WindowSli {
+    pub counts: WindowCounts,
+    pub coverage: Coverage,
+    /// The derivation's first sentence.
+    pub mode: String,
+    pub sli: Option<f64>,
+    pub tte_ms: Option<f64>,
+}
+
+/// `the last 30d` / `this calendar month in Europe/Berlin (… – …, 3d elapsed)`.
+pub(super) fn window_text(def: &SloDefinition, window: &ResolvedWindow) -> String {
+    match def.window {
+        SloWindow::Rolling { .. } => {
+            format!("the last {}", format_prom_duration(window.period_ms().max(0) as u64))
+        }
+        SloWindow::Calendar(p) => format!(
+            "this calendar {} in {} ({} – {}, {} elapsed)",
+            p.name(),
+            zone_text(def),
+            utc(window.start_ms),
+            utc(window.end_ms),
+            format_prom_duration(window.elapsed_ms().max(0) as u64)
+        ),
+    }
+}
+
+/// The SLI over the whole window from `events` (exact mode, any budgeting method); `how` says
+/// what was counted, for the derivation.
+pub(super) fn exact_sli(
+    def: &SloDefinition,
+    window: ResolvedWindow,
+    events: &SliEvents<'_>,
+    how: String,
+) -> Result<WindowSli, PanelError> {
+    let report = slo_report(def.objective, def.method, window, events, &[], TTE_WINDOW_MS).map_err(slo_error)?;
+    Ok(WindowSli {
+        counts: report.measured.counts,
+        coverage: report.coverage,
+        mode: format!("SLI and budget: {} — {how}.", CountMode::Exact.label()),
+        sli: report.measured.sli,
+        tte_ms: report.exhaustion.map(|e| e.tte_ms),
+    })
+}
+
+/// Everything a tile and the SLO page show, from the events on `grid` and the window's SLI.
+#[allow(clippy::too_many_arguments)] // the parts of one computation, each named at the call
+pub(super) fn outcome(
+    def: &SloDefinition,
+    window: ResolvedWindow,
+    grid: EvalGrid,
+    events: &SliEvents<'_>,
+    sli: WindowSli,
+    coverage_rule: &str,
+    warnings: Vec<String>,
+    queries: Vec<String>,
+) -> Result<SloOutcome, PanelError> {
+    let budget = def.objective.budget();
+    let tiers = &def.alerts.tiers;
+    let period = window.period_ms();
+    let grid_end = grid.end_ms;
+    let win_text = window_text(def, &window);
+    let timelines = would_have_fired(tiers, events, budget).map_err(slo_error)?;
+    let firing = timelines
+        .iter()
+        .filter(|t| t.firing_now())
+        .map(|t| t.tier.severity)
+        .max();
+    let firing_now: Vec<String> = timelines
+        .iter()
+        .filter(|t| t.firing_now())
+        .map(|t| format!("{} ({})", t.tier.name, t.tier.summary()))
+        .collect();
+    let history = history_text(&timelines, grid_end - HISTORY_MS, grid_end);
+    let (fastest, fastest_title) =
+        fastest_burn(&timelines, budget.to_f64(), period, &def.alerts.name);
+    let tiers_now = tiers_now(&timelines, period);
+    let WindowSli {
+        counts,
+        coverage,
+        mode: sli_mode,
+        sli: sli_value,
+        tte_ms,
+    } = sli;
     let e = sli_value.map(|s| 1.0 - s);
     let remaining = e.map(|e| 1.0 - budget_consumed(e, budget));
     let status = StatusPolicy::default().classify(remaining, firing);
@@ -408,7 +464,7 @@ pub async fn compute(
     );
     let method = def.method.describe();
     let charts = slo_history(
-        &events,
+        events,
         def.objective.to_f64(),
         budget,
         period,
@@ -429,8 +485,7 @@ pub async fn compute(
         fastest_title,
         coverage: coverage.label(),
         coverage_title: format!(
-            "Time of the window with data ({}): {}",
-            if exact_window { "1 min steps with an exact counter increase" } else { "days whose sum(increase(…[1d])) of valid events is above 0" },
+            "Time of the window with data ({coverage_rule}): {}",
             pct(coverage.share(), 1)
         ),
         firing_now,

@@ -24,6 +24,8 @@
 //!   ([`slice_rules`] for the time-slice methods);
 //!   [`store`]: the versioned storage document, share links and format-detecting import;
 //!   [`history`]: the series of an SLO's charts.
+//! - [`trace_sli`]: SLIs from traces — a service's (and operation's) spans in the fetched traces,
+//!   good by latency or status, counted per step into the same ratio machinery.
 //!
 //! Contract: times are `i64` ms, ratios and SLIs are in `[0, 1]` (percent only for display), no
 //! data is `None` (never 100 % or 0), and nothing panics on any input.
@@ -53,6 +55,7 @@ pub mod slice_rules;
 pub mod sloth;
 pub mod spec;
 pub mod store;
+pub mod trace_sli;
 pub mod yaml;
 
 use std::fmt;
