@@ -1,7 +1,8 @@
 //! Tables of trace analyses (computed by the core, shown as text): bottlenecks of one trace, the
-//! per-(service, operation) statistics over one trace or many, a service map drawn as a table of
-//! caller → callee edges (not as a graph), and the structural diff of two traces. Every column
-//! header carries its definition in a tooltip.
+//! per-(service, operation) statistics over one trace or many, the service map (drawn as a graph
+//! by [`super::service_graph`], with the table of caller → callee edges below it as the
+//! accessible view), and the structural diff of two traces. Every column header carries its
+//! definition in a tooltip.
 
 use leptos::prelude::*;
 use sightline_core::trace::diff::{diff_traces, Change};
@@ -11,13 +12,16 @@ use sightline_core::trace::stats::{operation_stats, OperationStats};
 use sightline_core::trace::Trace;
 use std::sync::Arc;
 
+use super::service_graph::ServiceMapGraph;
 use super::trace_list::duration_text;
 
-fn percent(share: Option<f64>) -> String {
+/// A 0–1 share as a percentage with one decimal (`12.5 %`); `—` for none.
+pub(crate) fn percent(share: Option<f64>) -> String {
     share.map(|s| format!("{:.1} %", s * 100.0)).unwrap_or_else(|| "—".into())
 }
 
-fn ns_f(v: f64) -> String {
+/// A duration in (fractional) ns as text, rounded to whole ns.
+pub(crate) fn ns_f(v: f64) -> String {
     duration_text(v.max(0.0).round() as u64)
 }
 
@@ -132,7 +136,7 @@ pub fn OperationStatsTable(
     }
 }
 
-/// The service map of `traces`, drawn as a table of caller → callee edges (not as a graph), with
+/// The service map of `traces`: the graph, then the same caller → callee edges as a table, with
 /// the services and their span counts.
 #[component]
 pub fn ServiceMapTable(
@@ -149,8 +153,9 @@ pub fn ServiceMapTable(
     });
     let nodes: Vec<String> = nodes.collect();
     view! {
+        <ServiceMapGraph map=map.clone()/>
         <p class="hint">
-            {format!("Drawn as a table of calls, not as a graph. From {} trace(s). Services: {}.", map.traces, nodes.join("; "))}
+            {format!("From {} trace(s). Services: {}.", map.traces, nodes.join("; "))}
         </p>
         <table class="trace-table" data-testid="trace-service-map">
             <thead>

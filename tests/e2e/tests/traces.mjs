@@ -6,30 +6,31 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assert, open, explore, assertChartDrawn } from '../lib/app.mjs';
+import { assert, open, explore, assertChartDrawn, addKindSource } from '../lib/app.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURES = path.resolve(HERE, '..', '..', 'fixtures');
-const fixture = (kind, file) => JSON.parse(fs.readFileSync(path.join(FIXTURES, kind, file), 'utf8'));
+export const fixture = (kind, file) => JSON.parse(fs.readFileSync(path.join(FIXTURES, kind, file), 'utf8'));
 
-function needTraceServer(ctx) {
+export function needTraceServer(ctx) {
   assert(ctx.trace, 'trace fixture server not started: run the suite with scripts/e2e.sh (it sets TRACE_URL)');
 }
 
-/** Adds a trace source through Settings. */
-async function addTraceSource(page, baseUrl, { name, kind, url }) {
-  await open(page, baseUrl, { page: 'settings' });
-  await page.fill('[data-testid=ds-name]', name);
-  await page.selectOption('[data-testid=ds-kind]', kind);
-  await page.fill('[data-testid=ds-url]', url);
-  await page.click('[data-testid=ds-save]');
-  await page.locator('[data-testid=ds-row]', { hasText: name }).first().waitFor({ timeout: 10000 });
-}
+export const addTraceSource = addKindSource;
 
-async function waitTraceView(page, timeout = 15000) {
+export async function waitTraceView(page, timeout = 15000) {
   await page.waitForSelector('[data-testid=trace-summary], [data-testid=trace-error]', { timeout });
   const err = await page.$('[data-testid=trace-error]');
   if (err) throw new Error(`trace view failed: ${(await err.innerText()).trim()}`);
+}
+
+/** Adds the fixture server's Tempo as a source and opens its captured trace by id. */
+export async function openTempoTrace(ctx) {
+  needTraceServer(ctx);
+  const { page, baseUrl } = ctx;
+  await addTraceSource(page, baseUrl, { name: 'tempo', kind: 'tempo', url: `${ctx.trace}/tempo` });
+  await open(page, baseUrl, { page: 'traces', tds: 'tempo', trace: '3ba55609c3cde49649cd77d1f9dcd936' });
+  await waitTraceView(page);
 }
 
 /** Pixels of the waterfall canvas that are not the background colour. */
@@ -244,11 +245,8 @@ export default [
   {
     name: 'traces: a Tempo trace by id (batches, base64 ids) opens from the fixture server',
     async run(ctx) {
-      needTraceServer(ctx);
-      const { page, baseUrl } = ctx;
-      await addTraceSource(page, baseUrl, { name: 'tempo', kind: 'tempo', url: `${ctx.trace}/tempo` });
-      await open(page, baseUrl, { page: 'traces', tds: 'tempo', trace: '3ba55609c3cde49649cd77d1f9dcd936' });
-      await waitTraceView(page);
+      await openTempoTrace(ctx);
+      const { page } = ctx;
       const spans = (await page.innerText('[data-testid=trace-spans]')).trim();
       const services = (await page.innerText('[data-testid=trace-services]')).trim();
       assert(spans === '8' && services === '5', `the captured Tempo trace has 8 spans and 5 services: ${spans}, ${services}`);

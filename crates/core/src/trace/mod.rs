@@ -2,7 +2,8 @@
 //! parsing ([`ids`]), decoding of every supported format through one entry point
 //! ([`decode::decode_traces`], formats in [`formats`]); analyses: Jaeger's critical path
 //! ([`critical_path`]), self time and bottlenecks ([`self_time`]), the per-(service, operation)
-//! statistics table ([`stats`]), the service map ([`service_map`]) and the structural diff of two
+//! statistics table ([`stats`]), the service map ([`service_map`]) and its layered drawing layout
+//! ([`service_graph`]), and the structural diff of two
 //! traces ([`diff`]); export back to OTLP/JSON ([`export`]).
 //!
 //! Contract shared by every module here: times are `u64` ns since the Unix epoch, ids are
@@ -18,6 +19,7 @@ pub mod formats;
 pub mod ids;
 pub mod model;
 pub mod self_time;
+pub mod service_graph;
 pub mod service_map;
 pub mod stats;
 
