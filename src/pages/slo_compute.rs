@@ -7,9 +7,11 @@
 //!   (exact, 1-minute grid) and evaluated with [`would_have_fired`].
 //! - **SLI and budget over the window**: exact from the same raw samples when the whole elapsed
 //!   window fits [`TILE_SAMPLE_BUDGET`] raw samples ([`slo_report`], any budgeting method);
-//!   otherwise, for rolling windows of whole days, Prometheus-compatible: the sum of the daily
-//!   `sum(increase(sel[1d]))` values of one `query_range` at 1-day steps, with coverage = days
-//!   that returned a value (ratio of sums only; the tile says so).
+//!   otherwise (Occurrences only; the tile says so) Prometheus-compatible, counted by the backend
+//!   ([`increase_plan`]): the daily `sum(increase(sel[1d]))` values of one `query_range` at 1-day
+//!   steps ending now, plus one instant `sum(increase(sel[<rest>]))` for the rest of the window
+//!   before them (a calendar month so far, a `36h` window), with coverage = pieces that returned
+//!   valid events.
 //! - The chart series of the SLO page ([`slo_history`]) come from the same grid.
 //!
 //! Chunk sizes and sample estimates assume a 15 s scrape interval (the derivation says so).
@@ -22,6 +24,7 @@ use sightline_core::formats::prometheus::{PromRequest, ResultData};
 use sightline_core::plan::{range_selector_requests, raw_chunks};
 use sightline_core::series::Series;
 use sightline_core::slo::history::{slo_history, SloHistory};
+use sightline_core::slo::server_counts::increase_plan;
 use sightline_core::slo::spec::{SliDef, SloDefinition, Zone};
 use sightline_core::slo::{
     budget_consumed, lookback_ms, slo_report, would_have_fired, BudgetingMethod, CountMode,
@@ -151,38 +154,42 @@ async fn raw(
     Ok((series, warnings, texts))
 }
 
-/// `sum(increase(selector[1d]))` at 1-day steps ending at `end_ms`, `days` points.
-async fn daily_increases(
+/// `selector`'s events over `(start_ms, end_ms]` counted by the backend's `increase()` over the
+/// pieces of [`increase_plan`]: (piece length ms, value) for every piece that returned a value,
+/// and the queries as text.
+async fn server_increase(
     source: &DataSource,
     selector: &str,
+    start_ms: i64,
     end_ms: i64,
-    days: i64,
-) -> Result<(Vec<(i64, f64)>, String), PanelError> {
-    let query = format!("sum(increase({selector}[1d]))");
-    let req = PromRequest::Range {
-        query: query.clone(),
-        start_ms: end_ms - (days - 1) * DAY_MS,
-        end_ms,
-        step_ms: DAY_MS,
-    };
-    let resp = run(source, &req, None).await?.ok_or_else(|| PanelError {
-        kind: "Cancelled".into(),
-        message: "The query was replaced by a newer one.".into(),
-    })?;
-    let points = match resp.data {
-        ResultData::Matrix(s) => s
-            .into_iter()
-            .flat_map(|s| s.t_ms.into_iter().zip(s.values))
-            .filter(|(_, v)| v.is_finite())
-            .collect(),
-        _ => {
-            return Err(PanelError {
-                kind: "Unexpected result".into(),
-                message: format!("{query} did not return a matrix."),
-            })
+) -> Result<(Vec<(i64, f64)>, Vec<String>), PanelError> {
+    let plan = increase_plan(selector, start_ms, end_ms);
+    let mut pieces = Vec::new();
+    let mut texts = Vec::new();
+    for req in plan.daily.iter().chain(&plan.rest) {
+        let resp = run(source, req, None).await?.ok_or_else(|| PanelError {
+            kind: "Cancelled".into(),
+            message: "The query was replaced by a newer one.".into(),
+        })?;
+        let unexpected = |query: &str, what: &str| PanelError {
+            kind: "Unexpected result".into(),
+            message: format!("{query} did not return {what}."),
+        };
+        match (req, resp.data) {
+            (PromRequest::Range { query, .. }, ResultData::Matrix(s)) => {
+                texts.push(format!("{query} at 1d steps ending {}", utc(end_ms)));
+                pieces.extend(s.into_iter().flat_map(|s| s.values).filter(|v| v.is_finite()).map(|v| (DAY_MS, v)));
+            }
+            (PromRequest::Instant { query, time_ms }, ResultData::Vector(v)) => {
+                texts.push(format!("{query} at {}", utc(time_ms.unwrap_or(end_ms))));
+                pieces.extend(v.into_iter().map(|x| x.value).filter(|v| v.is_finite()).map(|v| (plan.rest_ms, v)));
+            }
+            (PromRequest::Range { query, .. }, _) => return Err(unexpected(query, "a matrix")),
+            (PromRequest::Instant { query, .. }, _) => return Err(unexpected(query, "a vector")),
+            (other, _) => return Err(unexpected(&format!("{other:?}"), "a result")),
         }
-    };
-    Ok((points, query))
+    }
+    Ok((pieces, texts))
 }
 
 pub(super) fn resolve(def: &SloDefinition, at_ms: i64) -> Result<ResolvedWindow, SloError> {
@@ -308,48 +315,51 @@ pub async fn compute(
             format!("{} over {win_text} from the reset-corrected counter increases per 1 min step ({raw_text})", def.method.describe()),
         )?
     } else {
-        let days = period / DAY_MS;
-        if !matches!(def.window, SloWindow::Rolling { .. })
-            || days < 1
-            || period % DAY_MS != 0
-            || def.method != BudgetingMethod::Occurrences
-        {
+        if def.method != BudgetingMethod::Occurrences {
             return Err(PanelError {
                 kind: "SLO window".into(),
                 message: format!(
-                    "the raw samples of {win_text} (~{}) exceed this page's {}-sample budget, and only rolling windows of whole days with the Occurrences method can be summed from daily increases instead",
+                    "the raw samples of {win_text} (~{}) exceed this page's {}-sample budget, and only the Occurrences method can be summed from the backend's increase() instead ({} needs every slice)",
                     group_thousands(full_samples),
-                    group_thousands(TILE_SAMPLE_BUDGET)
+                    group_thousands(TILE_SAMPLE_BUDGET),
+                    def.method.name()
                 ),
             });
         }
-        progress("Summing daily increases over the window…".into());
-        let (ev_days, ev_query) = daily_increases(source, ev_sel, grid_end, days).await?;
-        let (tot_days, tot_query) = daily_increases(source, tot_sel, grid_end, days).await?;
-        queries.push(format!("{ev_query} at 1d steps"));
-        queries.push(format!("{tot_query} at 1d steps"));
+        // Whole days ending at the evaluated end, and the rest of the window before them.
+        let (start, end) = (window.start_ms, window.evaluated_end_ms());
+        let plan = increase_plan(ev_sel, start, end);
+        progress("Summing increases over the window at the backend…".into());
+        let (ev_pieces, ev_q) = server_increase(source, ev_sel, start, end).await?;
+        let (tot_pieces, tot_q) = server_increase(source, tot_sel, start, end).await?;
+        let ev_text = ev_q.join(" and ");
+        queries.extend(ev_q);
+        queries.extend(tot_q);
         let sum = |v: &[(i64, f64)]| v.iter().map(|(_, x)| x).sum::<f64>();
-        let (ev_sum, tot_sum) = (sum(&ev_days), sum(&tot_days));
-        let covered = tot_days.iter().filter(|(_, v)| *v > 0.0).count();
+        let (ev_sum, tot_sum) = (sum(&ev_pieces), sum(&tot_pieces));
+        let covered: Vec<i64> = tot_pieces.iter().filter(|(_, v)| *v > 0.0).map(|(len, _)| *len).collect();
         let bad = match def.sli.counted() {
             Counted::Bad => ev_sum,
             Counted::Good => tot_sum - ev_sum,
         };
+        let pieces = usize::try_from(plan.days).unwrap_or(0) + usize::from(plan.rest_ms > 0);
         let counts = WindowCounts {
             bad,
             total: tot_sum,
-            steps: days as usize,
-            covered_steps: covered,
+            steps: pieces,
+            covered_steps: covered.len(),
         };
         let coverage = Coverage {
-            covered_ms: covered as i64 * DAY_MS,
-            elapsed_ms: period,
+            covered_ms: covered.iter().sum(),
+            elapsed_ms: window.elapsed_ms(),
             period_ms: period,
         };
         let mode = format!(
-            "SLI and budget: {} — the sum of {days} daily values of {ev_query} (and the same for the valid events) from one query_range at 1 d steps ending {}, because the raw samples of the whole window (~{}) exceed this page's {}-sample budget. Alert tiers and burn rates: {} ({raw_text}).",
+            "SLI and budget: {} — the sum of {} over {win_text} ({} daily value(s){}), and the same for the valid events, because the raw samples of the whole window (~{}) exceed this page's {}-sample budget. Alert tiers and burn rates: {} ({raw_text}).",
             CountMode::Prometheus.label(),
-            utc(grid_end),
+            ev_text,
+            plan.days,
+            if plan.rest_ms > 0 { format!(" and the {} before them", format_prom_duration(plan.rest_ms as u64)) } else { String::new() },
             group_thousands(full_samples),
             group_thousands(TILE_SAMPLE_BUDGET),
             CountMode::Exact.label(),
@@ -365,7 +375,7 @@ pub async fn compute(
     let coverage_rule = if exact_window {
         "1 min steps with an exact counter increase"
     } else {
-        "days whose sum(increase(…[1d])) of valid events is above 0"
+        "pieces (days, and the rest before them) whose sum(increase(…)) of valid events is above 0"
     };
     outcome(def, window, grid, &events, sli, coverage_rule, warnings, queries)
 }

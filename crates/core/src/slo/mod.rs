@@ -24,6 +24,8 @@
 //!   ([`slice_rules`] for the time-slice methods);
 //!   [`store`]: the versioned storage document, share links and format-detecting import;
 //!   [`history`]: the series of an SLO's charts.
+//! - [`server_counts`]: the window's events summed by the backend's `increase()` (whole days
+//!   plus the rest) when its raw samples are too many.
 //! - [`trace_sli`]: SLIs from traces — a service's (and operation's) spans in the fetched traces,
 //!   good by latency or status, counted per step into the same ratio machinery.
 //!
@@ -51,6 +53,7 @@ pub mod history;
 pub mod openslo;
 pub mod rules;
 pub mod selector;
+pub mod server_counts;
 pub mod slice_rules;
 pub mod sloth;
 pub mod spec;
