@@ -7,11 +7,12 @@
 //!   (exact, 1-minute grid) and evaluated with [`would_have_fired`].
 //! - **SLI and budget over the window**: exact from the same raw samples when the whole elapsed
 //!   window fits [`TILE_SAMPLE_BUDGET`] raw samples ([`slo_report`], any budgeting method);
-//!   otherwise (Occurrences only; the tile says so) Prometheus-compatible, counted by the backend
-//!   ([`increase_plan`]): the daily `sum(increase(sel[1d]))` values of one `query_range` at 1-day
+//!   otherwise Prometheus-compatible, counted by the backend (the tile says so): for Occurrences
+//!   ([`increase_plan`]) the daily `sum(increase(sel[1d]))` values of one `query_range` at 1-day
 //!   steps ending now, plus one instant `sum(increase(sel[<rest>]))` for the rest of the window
 //!   before them (a calendar month so far, a `36h` window), with coverage = pieces that returned
-//!   valid events.
+//!   valid events; for the time-slice methods every slice's increase
+//!   ([`super::slo_server`]).
 //! - The chart series of the SLO page ([`slo_history`]) come from the same grid.
 //!
 //! Chunk sizes and sample estimates assume a 15 s scrape interval (the derivation says so).
@@ -308,23 +309,34 @@ pub async fn compute(
     );
     let win_text = window_text(def, &window);
     let sli = if exact_window {
-        exact_sli(
+        window_sli(
             def,
             window,
             &events,
+            CountMode::Exact,
             format!("{} over {win_text} from the reset-corrected counter increases per 1 min step ({raw_text})", def.method.describe()),
         )?
     } else {
-        if def.method != BudgetingMethod::Occurrences {
-            return Err(PanelError {
-                kind: "SLO window".into(),
-                message: format!(
-                    "the raw samples of {win_text} (~{}) exceed this page's {}-sample budget, and only the Occurrences method can be summed from the backend's increase() instead ({} needs every slice)",
-                    group_thousands(full_samples),
-                    group_thousands(TILE_SAMPLE_BUDGET),
-                    def.method.name()
-                ),
-            });
+        let too_many = format!(
+            "the raw samples of the whole window (~{}) exceed this page's {}-sample budget",
+            group_thousands(full_samples),
+            group_thousands(TILE_SAMPLE_BUDGET)
+        );
+        if let BudgetingMethod::Timeslices { slice_ms, .. }
+        | BudgetingMethod::RatioTimeslices { slice_ms } = def.method
+        {
+            progress("Counting every time slice at the backend…".into());
+            let (sli, q) = super::slo_server::slices_at_backend(
+                source,
+                def,
+                window,
+                slice_ms,
+                (ev_sel, tot_sel),
+                &format!("{too_many}. Alert tiers and burn rates: {} ({raw_text})", CountMode::Exact.label()),
+            )
+            .await?;
+            queries.extend(q);
+            return outcome(def, window, grid, &events, sli, "slices whose sum(increase(…)) of valid events is above 0", warnings, queries);
         }
         // Whole days ending at the evaluated end, and the rest of the window before them.
         let (start, end) = (window.start_ms, window.evaluated_end_ms());
@@ -407,19 +419,20 @@ pub(super) fn window_text(def: &SloDefinition, window: &ResolvedWindow) -> Strin
     }
 }
 
-/// The SLI over the whole window from `events` (exact mode, any budgeting method); `how` says
-/// what was counted, for the derivation.
-pub(super) fn exact_sli(
+/// The SLI over the whole window from `events` (any budgeting method), whose counts were made
+/// in `mode`; `how` says what was counted, for the derivation.
+pub(super) fn window_sli(
     def: &SloDefinition,
     window: ResolvedWindow,
     events: &SliEvents<'_>,
+    mode: CountMode,
     how: String,
 ) -> Result<WindowSli, PanelError> {
     let report = slo_report(def.objective, def.method, window, events, &[], TTE_WINDOW_MS).map_err(slo_error)?;
     Ok(WindowSli {
         counts: report.measured.counts,
         coverage: report.coverage,
-        mode: format!("SLI and budget: {} — {how}.", CountMode::Exact.label()),
+        mode: format!("SLI and budget: {} — {how}.", mode.label()),
         sli: report.measured.sli,
         tte_ms: report.exhaustion.map(|e| e.tte_ms),
     })

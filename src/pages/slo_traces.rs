@@ -16,7 +16,7 @@ use sightline_core::trace::Trace;
 use sightline_core::trace_query::{TraceApi, TraceSearch};
 
 use super::slo_compute::{
-    exact_sli, outcome, resolve, slo_error, utc, SloOutcome, GRID_STEP_MS, HISTORY_MS,
+    outcome, resolve, slo_error, utc, window_sli, SloOutcome, GRID_STEP_MS, HISTORY_MS,
 };
 use crate::sources::query::PanelError;
 use crate::sources::traces::{api_of, fetch_trace, search};
@@ -146,10 +146,11 @@ pub async fn compute(
         },
         format_prom_duration(span.max(0) as u64)
     )];
-    let window_sli = exact_sli(
+    let sli_now = window_sli(
         def,
         window,
         &events,
+        CountMode::Exact,
         format!(
             "{what}: {} per 1 min step ({counted})",
             def.method.describe()
@@ -160,7 +161,7 @@ pub async fn compute(
         window,
         grid,
         &events,
-        window_sli,
+        sli_now,
         "1 min steps the fetched traces are complete for",
         warnings,
         queries,

@@ -9,8 +9,17 @@
 //! month that began 12 d 5 h ago is 12 daily values plus one 5-hour value. Each piece is
 //! extrapolated on its own, as `increase()` does. Coverage counts the pieces whose valid events
 //! are above 0.
+//!
+//! The time-slice methods need every slice: [`slice_grid`] lays the whole slices of the window
+//! ending at its end (a partial slice at the start is left out, as in [`super::budget`]),
+//! [`slice_increase_requests`] asks `sum(increase(sel[<slice>]))` at every slice end (one
+//! `query_range` at the slice as step, chunked), and [`counter_of_increments`] turns the answers
+//! back into a counter on that grid, so [`super::SliEvents`] and [`super::measure`] judge each
+//! slice as they do with raw samples. A slice without an answer has no data.
 
+use crate::counters::EvalGrid;
 use crate::formats::prometheus::PromRequest;
+use crate::series::{Labels, Series};
 use crate::time::format_prom_duration;
 
 const DAY_MS: i64 = 86_400_000;
@@ -51,6 +60,80 @@ pub fn increase_plan(selector: &str, start_ms: i64, end_ms: i64) -> IncreasePlan
         rest,
         days,
         rest_ms,
+    }
+}
+
+/// The grid of whole `slice_ms` slices of `(start_ms, end_ms]` ending at `end_ms` (one step per
+/// slice); `None` when no whole slice fits.
+pub fn slice_grid(start_ms: i64, end_ms: i64, slice_ms: i64) -> Option<EvalGrid> {
+    if slice_ms <= 0 {
+        return None;
+    }
+    let n = end_ms.saturating_sub(start_ms) / slice_ms;
+    (n >= 1).then(|| EvalGrid {
+        start_ms: end_ms - (n - 1) * slice_ms,
+        end_ms,
+        step_ms: slice_ms,
+    })
+}
+
+/// `sum(increase(selector[<slice>]))` at every time of `grid`, as `query_range` requests of at
+/// most `max_points` points each.
+pub fn slice_increase_requests(
+    selector: &str,
+    grid: EvalGrid,
+    max_points: i64,
+) -> Vec<PromRequest> {
+    let query = format!(
+        "sum(increase({selector}[{}]))",
+        format_prom_duration(grid.step_ms.max(0) as u64)
+    );
+    let chunk = max_points.max(1).saturating_mul(grid.step_ms.max(1));
+    let mut out = Vec::new();
+    let mut from = grid.start_ms;
+    while grid.step_ms > 0 && from <= grid.end_ms {
+        let to = from.saturating_add(chunk - grid.step_ms).min(grid.end_ms);
+        out.push(PromRequest::Range {
+            query: query.clone(),
+            start_ms: from,
+            end_ms: to,
+            step_ms: grid.step_ms,
+        });
+        from = to.saturating_add(grid.step_ms);
+    }
+    out
+}
+
+/// A counter on `grid` whose increase in step `k` is the value answered at `t_k` (`points` as
+/// (t, value), any order; values at times off the grid or not finite are ignored; a step without
+/// a value has no sample, so no data).
+pub fn counter_of_increments(points: &[(i64, f64)], grid: EvalGrid) -> Series {
+    let mut by_step: Vec<Option<f64>> = vec![None; grid.len()];
+    for &(t, v) in points {
+        let off = t.saturating_sub(grid.start_ms);
+        if v.is_finite() && off >= 0 && grid.step_ms > 0 && off % grid.step_ms == 0 {
+            if let Some(slot) = usize::try_from(off / grid.step_ms)
+                .ok()
+                .and_then(|k| by_step.get_mut(k))
+            {
+                *slot = Some(slot.unwrap_or(0.0) + v);
+            }
+        }
+    }
+    let mut t_ms = vec![grid.start_ms.saturating_sub(grid.step_ms)];
+    let mut values = vec![0.0];
+    let mut acc = 0.0;
+    for (t, v) in grid.times().zip(by_step) {
+        if let Some(v) = v {
+            acc += v;
+            t_ms.push(t);
+            values.push(acc);
+        }
+    }
+    Series {
+        labels: Labels::default(),
+        t_ms,
+        values,
     }
 }
 
@@ -103,5 +186,58 @@ mod tests {
         assert_eq!((p.daily, p.rest), (None, None));
         let p = increase_plan("x", 10, 0);
         assert_eq!((p.days, p.rest_ms), (0, 0));
+    }
+
+    #[test]
+    fn slices_counted_by_the_backend_are_judged_as_with_raw_samples() {
+        use crate::slo::{measure, BudgetingMethod, CountMode, Counted, SliEvents, SliceTarget};
+        const M: i64 = 60_000;
+        // (start, end] = 23 min: four whole 5-min slices ending at 100 min, the 3-min rest left out.
+        let g = slice_grid(77 * M, 100 * M, 5 * M).unwrap();
+        assert_eq!((g.start_ms, g.end_ms, g.len()), (85 * M, 100 * M, 4));
+        let reqs = slice_increase_requests("x", g, 3);
+        assert_eq!(reqs.len(), 2);
+        assert_eq!(
+            reqs[0],
+            PromRequest::Range {
+                query: "sum(increase(x[5m]))".into(),
+                start_ms: 85 * M,
+                end_ms: 95 * M,
+                step_ms: 5 * M
+            }
+        );
+        assert!(
+            matches!(reqs[1], PromRequest::Range { start_ms, end_ms, .. } if start_ms == 100 * M && end_ms == 100 * M)
+        );
+        // Per-slice answers: totals 100, 100, (none), 50; bad 0, 10, -, 0 (good ratios 1, 0.9, -, 1).
+        let total = counter_of_increments(
+            &[(85 * M, 100.0), (90 * M, 100.0), (100 * M, 50.0), (7, 9.0)],
+            g,
+        );
+        let bad = counter_of_increments(&[(90 * M, 10.0), (85 * M, 0.0), (100 * M, 0.0)], g);
+        let (t, b) = ([total], [bad]);
+        let ev = SliEvents::ratio(Counted::Bad, &b, &t, g, CountMode::Exact).unwrap();
+        let target = SliceTarget::parse("0.95").unwrap();
+        let m = measure(
+            &BudgetingMethod::Timeslices {
+                slice_ms: 5 * M,
+                target,
+            },
+            &ev,
+            80 * M,
+            100 * M,
+        )
+        .unwrap();
+        let s = m.slices.unwrap();
+        assert_eq!((s.good, s.bad, s.no_data), (2, 1, 1));
+        assert_eq!(m.error_ratio, Some(1.0 / 3.0));
+        let m = measure(
+            &BudgetingMethod::RatioTimeslices { slice_ms: 5 * M },
+            &ev,
+            80 * M,
+            100 * M,
+        )
+        .unwrap();
+        assert!((m.error_ratio.unwrap() - 0.1 / 3.0).abs() < 1e-15);
     }
 }
