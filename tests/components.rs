@@ -399,11 +399,11 @@ fn slo_tile_text(el: &HtmlElement, id: &str, testid: &str) -> String {
 #[wasm_bindgen_test]
 async fn slo_page_shows_demo_tiles_with_status_and_budget() {
     let el = mount_app("?page=slos&ds=demo");
-    assert!(wait_until(3_000, || count(&el, "[data-testid=slo-tile]") == 5).await, "one tile per demo SLO");
+    assert!(wait_until(3_000, || count(&el, "[data-testid=slo-tile]") == 6).await, "one tile per demo SLO (five from metrics, one from traces)");
     let done = || count(&el, "[data-testid=slo-tile][data-state=loading]") == 0;
     assert!(wait_until(240_000, done).await, "tiles finished loading");
     assert_eq!(count(&el, "[data-testid=slo-tile][data-state=error]"), 0, "{}", el.text_content().unwrap_or_default());
-    for tile in ["payments-availability", "checkout-success", "catalog-availability", "frontend-latency", "frontend-page-load"] {
+    for tile in ["payments-availability", "checkout-success", "catalog-availability", "frontend-latency", "frontend-page-load", "payments-charge-traces"] {
         let status = slo_tile_text(&el, tile, "slo-status");
         assert!(["healthy", "warning", "critical", "breached"].contains(&status.as_str()), "{tile}: status {status:?}");
         let remaining = query(&el, &format!("[data-testid=slo-tile][data-slo={tile}] [data-testid=slo-remaining]"))
@@ -508,7 +508,7 @@ async fn slo_form_reports_fields_and_a_share_link_adds_a_user_slo() {
     type_into(&el, "[data-testid=slo-filter]", "shared");
     assert!(wait_until(2_000, || count(&el, "[data-testid=slo-tile]") == 1).await, "filtered to one tile");
     type_into(&el, "[data-testid=slo-filter]", "");
-    assert!(wait_until(2_000, || count(&el, "[data-testid=slo-tile]") == 6).await, "five examples and the shared SLO");
+    assert!(wait_until(2_000, || count(&el, "[data-testid=slo-tile]") == 7).await, "six examples and the shared SLO");
     let select: web_sys::HtmlSelectElement = query(&el, "[data-testid=slo-sort]").unwrap().unchecked_into();
     select.set_value("name");
     select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();

@@ -7,9 +7,12 @@
 //!   (exact, 1-minute grid) and evaluated with [`would_have_fired`].
 //! - **SLI and budget over the window**: exact from the same raw samples when the whole elapsed
 //!   window fits [`TILE_SAMPLE_BUDGET`] raw samples ([`slo_report`], any budgeting method);
-//!   otherwise, for rolling windows of whole days, Prometheus-compatible: the sum of the daily
-//!   `sum(increase(sel[1d]))` values of one `query_range` at 1-day steps, with coverage = days
-//!   that returned a value (ratio of sums only; the tile says so).
+//!   otherwise Prometheus-compatible, counted by the backend (the tile says so): for Occurrences
+//!   ([`increase_plan`]) the daily `sum(increase(sel[1d]))` values of one `query_range` at 1-day
+//!   steps ending now, plus one instant `sum(increase(sel[<rest>]))` for the rest of the window
+//!   before them (a calendar month so far, a `36h` window), with coverage = pieces that returned
+//!   valid events; for the time-slice methods every slice's increase
+//!   ([`super::slo_server`]).
 //! - The chart series of the SLO page ([`slo_history`]) come from the same grid.
 //!
 //! Chunk sizes and sample estimates assume a 15 s scrape interval (the derivation says so).
@@ -22,6 +25,7 @@ use sightline_core::formats::prometheus::{PromRequest, ResultData};
 use sightline_core::plan::{range_selector_requests, raw_chunks};
 use sightline_core::series::Series;
 use sightline_core::slo::history::{slo_history, SloHistory};
+use sightline_core::slo::server_counts::increase_plan;
 use sightline_core::slo::spec::{SliDef, SloDefinition, Zone};
 use sightline_core::slo::{
     budget_consumed, lookback_ms, slo_report, would_have_fired, BudgetingMethod, CountMode,
@@ -99,7 +103,7 @@ pub struct TierNow {
     pub derivation: String,
 }
 
-fn slo_error(e: SloError) -> PanelError {
+pub(super) fn slo_error(e: SloError) -> PanelError {
     PanelError {
         kind: "SLO definition".into(),
         message: e.to_string(),
@@ -151,41 +155,45 @@ async fn raw(
     Ok((series, warnings, texts))
 }
 
-/// `sum(increase(selector[1d]))` at 1-day steps ending at `end_ms`, `days` points.
-async fn daily_increases(
+/// `selector`'s events over `(start_ms, end_ms]` counted by the backend's `increase()` over the
+/// pieces of [`increase_plan`]: (piece length ms, value) for every piece that returned a value,
+/// and the queries as text.
+async fn server_increase(
     source: &DataSource,
     selector: &str,
+    start_ms: i64,
     end_ms: i64,
-    days: i64,
-) -> Result<(Vec<(i64, f64)>, String), PanelError> {
-    let query = format!("sum(increase({selector}[1d]))");
-    let req = PromRequest::Range {
-        query: query.clone(),
-        start_ms: end_ms - (days - 1) * DAY_MS,
-        end_ms,
-        step_ms: DAY_MS,
-    };
-    let resp = run(source, &req, None).await?.ok_or_else(|| PanelError {
-        kind: "Cancelled".into(),
-        message: "The query was replaced by a newer one.".into(),
-    })?;
-    let points = match resp.data {
-        ResultData::Matrix(s) => s
-            .into_iter()
-            .flat_map(|s| s.t_ms.into_iter().zip(s.values))
-            .filter(|(_, v)| v.is_finite())
-            .collect(),
-        _ => {
-            return Err(PanelError {
-                kind: "Unexpected result".into(),
-                message: format!("{query} did not return a matrix."),
-            })
+) -> Result<(Vec<(i64, f64)>, Vec<String>), PanelError> {
+    let plan = increase_plan(selector, start_ms, end_ms);
+    let mut pieces = Vec::new();
+    let mut texts = Vec::new();
+    for req in plan.daily.iter().chain(&plan.rest) {
+        let resp = run(source, req, None).await?.ok_or_else(|| PanelError {
+            kind: "Cancelled".into(),
+            message: "The query was replaced by a newer one.".into(),
+        })?;
+        let unexpected = |query: &str, what: &str| PanelError {
+            kind: "Unexpected result".into(),
+            message: format!("{query} did not return {what}."),
+        };
+        match (req, resp.data) {
+            (PromRequest::Range { query, .. }, ResultData::Matrix(s)) => {
+                texts.push(format!("{query} at 1d steps ending {}", utc(end_ms)));
+                pieces.extend(s.into_iter().flat_map(|s| s.values).filter(|v| v.is_finite()).map(|v| (DAY_MS, v)));
+            }
+            (PromRequest::Instant { query, time_ms }, ResultData::Vector(v)) => {
+                texts.push(format!("{query} at {}", utc(time_ms.unwrap_or(end_ms))));
+                pieces.extend(v.into_iter().map(|x| x.value).filter(|v| v.is_finite()).map(|v| (plan.rest_ms, v)));
+            }
+            (PromRequest::Range { query, .. }, _) => return Err(unexpected(query, "a matrix")),
+            (PromRequest::Instant { query, .. }, _) => return Err(unexpected(query, "a vector")),
+            (other, _) => return Err(unexpected(&format!("{other:?}"), "a result")),
         }
-    };
-    Ok((points, query))
+    }
+    Ok((pieces, texts))
 }
 
-fn resolve(def: &SloDefinition, at_ms: i64) -> Result<ResolvedWindow, SloError> {
+pub(super) fn resolve(def: &SloDefinition, at_ms: i64) -> Result<ResolvedWindow, SloError> {
     match &def.zone {
         Zone::Fixed(o) => def.window.resolve(at_ms, o),
         Zone::Named(name) => super::slo_zone::resolve_named(&def.window, at_ms, name),
@@ -209,10 +217,10 @@ pub async fn compute(
     now_ms: i64,
     progress: impl Fn(String),
 ) -> Result<SloOutcome, PanelError> {
-    let budget = def.objective.budget();
-    let tiers = def.alerts.tiers.clone();
-    let lookback = lookback_ms(&tiers);
-    let (ev_sel, tot_sel) = def.sli.selectors();
+    let Some((ev_sel, tot_sel)) = def.sli.metric_selectors() else {
+        return super::slo_traces::compute(source, def, now_ms, progress).await;
+    };
+    let lookback = lookback_ms(&def.alerts.tiers);
     let mut queries: Vec<String> = Vec::new();
 
     // The grid ends on the last whole minute; events of step k are those in (t_k − 1 min, t_k].
@@ -281,11 +289,173 @@ pub async fn compute(
             };
             SliEvents::latency(&latency_buckets, *threshold_le, grid, CountMode::Exact)
         }
+        // Handed to slo_traces above; an SLI from traces has no selectors to count here.
+        SliDef::Traces { .. } => {
+            return Err(PanelError {
+                kind: "SLO definition".into(),
+                message: "an SLI from traces has no Prometheus selectors".into(),
+            })
+        }
     }
     .map_err(slo_error)?;
     warnings.extend(events.warnings().iter().cloned());
 
-    let timelines = would_have_fired(&tiers, &events, budget).map_err(slo_error)?;
+    let raw_text = format!(
+        "{} series, {} raw samples in range-selector queries over ({}, {}] (chunks sized for a 15 s scrape interval)",
+        n_ev + n_tot,
+        group_thousands(ev_series.iter().chain(&tot_series).map(|s| s.t_ms.len() as u64).sum::<u64>()),
+        utc(fetch_start),
+        utc(grid_end)
+    );
+    let win_text = window_text(def, &window);
+    let sli = if exact_window {
+        window_sli(
+            def,
+            window,
+            &events,
+            CountMode::Exact,
+            format!("{} over {win_text} from the reset-corrected counter increases per 1 min step ({raw_text})", def.method.describe()),
+        )?
+    } else {
+        let too_many = format!(
+            "the raw samples of the whole window (~{}) exceed this page's {}-sample budget",
+            group_thousands(full_samples),
+            group_thousands(TILE_SAMPLE_BUDGET)
+        );
+        if let BudgetingMethod::Timeslices { slice_ms, .. }
+        | BudgetingMethod::RatioTimeslices { slice_ms } = def.method
+        {
+            progress("Counting every time slice at the backend…".into());
+            let (sli, q) = super::slo_server::slices_at_backend(
+                source,
+                def,
+                window,
+                slice_ms,
+                (ev_sel, tot_sel),
+                &format!("{too_many}. Alert tiers and burn rates: {} ({raw_text})", CountMode::Exact.label()),
+            )
+            .await?;
+            queries.extend(q);
+            return outcome(def, window, grid, &events, sli, "slices whose sum(increase(…)) of valid events is above 0", warnings, queries);
+        }
+        // Whole days ending at the evaluated end, and the rest of the window before them.
+        let (start, end) = (window.start_ms, window.evaluated_end_ms());
+        let plan = increase_plan(ev_sel, start, end);
+        progress("Summing increases over the window at the backend…".into());
+        let (ev_pieces, ev_q) = server_increase(source, ev_sel, start, end).await?;
+        let (tot_pieces, tot_q) = server_increase(source, tot_sel, start, end).await?;
+        let ev_text = ev_q.join(" and ");
+        queries.extend(ev_q);
+        queries.extend(tot_q);
+        let sum = |v: &[(i64, f64)]| v.iter().map(|(_, x)| x).sum::<f64>();
+        let (ev_sum, tot_sum) = (sum(&ev_pieces), sum(&tot_pieces));
+        let covered: Vec<i64> = tot_pieces.iter().filter(|(_, v)| *v > 0.0).map(|(len, _)| *len).collect();
+        let bad = match def.sli.counted() {
+            Counted::Bad => ev_sum,
+            Counted::Good => tot_sum - ev_sum,
+        };
+        let pieces = usize::try_from(plan.days).unwrap_or(0) + usize::from(plan.rest_ms > 0);
+        let counts = WindowCounts {
+            bad,
+            total: tot_sum,
+            steps: pieces,
+            covered_steps: covered.len(),
+        };
+        let coverage = Coverage {
+            covered_ms: covered.iter().sum(),
+            elapsed_ms: window.elapsed_ms(),
+            period_ms: period,
+        };
+        let mode = format!(
+            "SLI and budget: {} — the sum of {} over {win_text} ({} daily value(s){}), and the same for the valid events, because the raw samples of the whole window (~{}) exceed this page's {}-sample budget. Alert tiers and burn rates: {} ({raw_text}).",
+            CountMode::Prometheus.label(),
+            ev_text,
+            plan.days,
+            if plan.rest_ms > 0 { format!(" and the {} before them", format_prom_duration(plan.rest_ms as u64)) } else { String::new() },
+            group_thousands(full_samples),
+            group_thousands(TILE_SAMPLE_BUDGET),
+            CountMode::Exact.label(),
+        );
+        WindowSli {
+            counts,
+            coverage,
+            mode,
+            sli: counts.error_ratio().map(|e| 1.0 - e),
+            tte_ms: None,
+        }
+    };
+    let coverage_rule = if exact_window {
+        "1 min steps with an exact counter increase"
+    } else {
+        "pieces (days, and the rest before them) whose sum(increase(…)) of valid events is above 0"
+    };
+    outcome(def, window, grid, &events, sli, coverage_rule, warnings, queries)
+}
+
+/// The SLI over the window and how it was obtained.
+pub(super) struct WindowSli {
+    pub counts: WindowCounts,
+    pub coverage: Coverage,
+    /// The derivation's first sentence.
+    pub mode: String,
+    pub sli: Option<f64>,
+    pub tte_ms: Option<f64>,
+}
+
+/// `the last 30d` / `this calendar month in Europe/Berlin (… – …, 3d elapsed)`.
+pub(super) fn window_text(def: &SloDefinition, window: &ResolvedWindow) -> String {
+    match def.window {
+        SloWindow::Rolling { .. } => {
+            format!("the last {}", format_prom_duration(window.period_ms().max(0) as u64))
+        }
+        SloWindow::Calendar(p) => format!(
+            "this calendar {} in {} ({} – {}, {} elapsed)",
+            p.name(),
+            zone_text(def),
+            utc(window.start_ms),
+            utc(window.end_ms),
+            format_prom_duration(window.elapsed_ms().max(0) as u64)
+        ),
+    }
+}
+
+/// The SLI over the whole window from `events` (any budgeting method), whose counts were made
+/// in `mode`; `how` says what was counted, for the derivation.
+pub(super) fn window_sli(
+    def: &SloDefinition,
+    window: ResolvedWindow,
+    events: &SliEvents<'_>,
+    mode: CountMode,
+    how: String,
+) -> Result<WindowSli, PanelError> {
+    let report = slo_report(def.objective, def.method, window, events, &[], TTE_WINDOW_MS).map_err(slo_error)?;
+    Ok(WindowSli {
+        counts: report.measured.counts,
+        coverage: report.coverage,
+        mode: format!("SLI and budget: {} — {how}.", mode.label()),
+        sli: report.measured.sli,
+        tte_ms: report.exhaustion.map(|e| e.tte_ms),
+    })
+}
+
+/// Everything a tile and the SLO page show, from the events on `grid` and the window's SLI.
+#[allow(clippy::too_many_arguments)] // the parts of one computation, each named at the call
+pub(super) fn outcome(
+    def: &SloDefinition,
+    window: ResolvedWindow,
+    grid: EvalGrid,
+    events: &SliEvents<'_>,
+    sli: WindowSli,
+    coverage_rule: &str,
+    warnings: Vec<String>,
+    queries: Vec<String>,
+) -> Result<SloOutcome, PanelError> {
+    let budget = def.objective.budget();
+    let tiers = &def.alerts.tiers;
+    let period = window.period_ms();
+    let grid_end = grid.end_ms;
+    let win_text = window_text(def, &window);
+    let timelines = would_have_fired(tiers, events, budget).map_err(slo_error)?;
     let firing = timelines
         .iter()
         .filter(|t| t.firing_now())
@@ -300,104 +470,13 @@ pub async fn compute(
     let (fastest, fastest_title) =
         fastest_burn(&timelines, budget.to_f64(), period, &def.alerts.name);
     let tiers_now = tiers_now(&timelines, period);
-
-    let raw_text = format!(
-        "{} series, {} raw samples in range-selector queries over ({}, {}] (chunks sized for a 15 s scrape interval)",
-        n_ev + n_tot,
-        group_thousands(ev_series.iter().chain(&tot_series).map(|s| s.t_ms.len() as u64).sum::<u64>()),
-        utc(fetch_start),
-        utc(grid_end)
-    );
-    let win_text = match def.window {
-        SloWindow::Rolling { .. } => {
-            format!("the last {}", format_prom_duration(period.max(0) as u64))
-        }
-        SloWindow::Calendar(p) => format!(
-            "this calendar {} in {} ({} – {}, {} elapsed)",
-            p.name(),
-            zone_text(def),
-            utc(window.start_ms),
-            utc(window.end_ms),
-            format_prom_duration(elapsed.max(0) as u64)
-        ),
-    };
-    let (counts, coverage, sli_mode, sli_value, tte_ms) = if exact_window {
-        let report = slo_report(
-            def.objective,
-            def.method,
-            window,
-            &events,
-            &[],
-            TTE_WINDOW_MS,
-        )
-        .map_err(slo_error)?;
-        let mode = format!(
-            "SLI and budget: {} — {} over {win_text} from the reset-corrected counter increases per 1 min step ({raw_text}).",
-            CountMode::Exact.label(),
-            def.method.describe()
-        );
-        (
-            report.measured.counts,
-            report.coverage,
-            mode,
-            report.measured.sli,
-            report.exhaustion.map(|e| e.tte_ms),
-        )
-    } else {
-        let days = period / DAY_MS;
-        if !matches!(def.window, SloWindow::Rolling { .. })
-            || days < 1
-            || period % DAY_MS != 0
-            || def.method != BudgetingMethod::Occurrences
-        {
-            return Err(PanelError {
-                kind: "SLO window".into(),
-                message: format!(
-                    "the raw samples of {win_text} (~{}) exceed this page's {}-sample budget, and only rolling windows of whole days with the Occurrences method can be summed from daily increases instead",
-                    group_thousands(full_samples),
-                    group_thousands(TILE_SAMPLE_BUDGET)
-                ),
-            });
-        }
-        progress("Summing daily increases over the window…".into());
-        let (ev_days, ev_query) = daily_increases(source, ev_sel, grid_end, days).await?;
-        let (tot_days, tot_query) = daily_increases(source, tot_sel, grid_end, days).await?;
-        queries.push(format!("{ev_query} at 1d steps"));
-        queries.push(format!("{tot_query} at 1d steps"));
-        let sum = |v: &[(i64, f64)]| v.iter().map(|(_, x)| x).sum::<f64>();
-        let (ev_sum, tot_sum) = (sum(&ev_days), sum(&tot_days));
-        let covered = tot_days.iter().filter(|(_, v)| *v > 0.0).count();
-        let bad = match def.sli.counted() {
-            Counted::Bad => ev_sum,
-            Counted::Good => tot_sum - ev_sum,
-        };
-        let counts = WindowCounts {
-            bad,
-            total: tot_sum,
-            steps: days as usize,
-            covered_steps: covered,
-        };
-        let coverage = Coverage {
-            covered_ms: covered as i64 * DAY_MS,
-            elapsed_ms: period,
-            period_ms: period,
-        };
-        let mode = format!(
-            "SLI and budget: {} — the sum of {days} daily values of {ev_query} (and the same for the valid events) from one query_range at 1 d steps ending {}, because the raw samples of the whole window (~{}) exceed this page's {}-sample budget. Alert tiers and burn rates: {} ({raw_text}).",
-            CountMode::Prometheus.label(),
-            utc(grid_end),
-            group_thousands(full_samples),
-            group_thousands(TILE_SAMPLE_BUDGET),
-            CountMode::Exact.label(),
-        );
-        (
-            counts,
-            coverage,
-            mode,
-            counts.error_ratio().map(|e| 1.0 - e),
-            None,
-        )
-    };
+    let WindowSli {
+        counts,
+        coverage,
+        mode: sli_mode,
+        sli: sli_value,
+        tte_ms,
+    } = sli;
     let e = sli_value.map(|s| 1.0 - s);
     let remaining = e.map(|e| 1.0 - budget_consumed(e, budget));
     let status = StatusPolicy::default().classify(remaining, firing);
@@ -408,7 +487,7 @@ pub async fn compute(
     );
     let method = def.method.describe();
     let charts = slo_history(
-        &events,
+        events,
         def.objective.to_f64(),
         budget,
         period,
@@ -429,8 +508,7 @@ pub async fn compute(
         fastest_title,
         coverage: coverage.label(),
         coverage_title: format!(
-            "Time of the window with data ({}): {}",
-            if exact_window { "1 min steps with an exact counter increase" } else { "days whose sum(increase(…[1d])) of valid events is above 0" },
+            "Time of the window with data ({coverage_rule}): {}",
             pct(coverage.share(), 1)
         ),
         firing_now,

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use sightline_core::slo::spec::{
     slugify, tiers_from_lines, tiers_to_lines, AlertingSpec, BudgetingSpec, CountedSpec,
-    FieldError, PresetName, SliSpec, SloSpec, WindowSpec,
+    FieldError, PresetName, SliSpec, SloSpec, TraceGoodSpec, WindowSpec,
 };
 
 /// An empty definition for "New SLO".
@@ -42,6 +42,9 @@ struct Fields {
     total: RwSignal<String>,
     buckets: RwSignal<String>,
     threshold: RwSignal<String>,
+    /// Service and operation of a trace SLI.
+    span_service: RwSignal<String>,
+    span_operation: RwSignal<String>,
     objective: RwSignal<String>,
     /// `rolling` or `calendar`.
     window_kind: RwSignal<String>,
@@ -59,6 +62,12 @@ struct Fields {
 
 impl Fields {
     fn from_spec(s: &SloSpec) -> Fields {
+        let (span_service, span_operation) = match &s.sli {
+            SliSpec::Traces {
+                service, operation, ..
+            } => (service.clone(), operation.clone()),
+            _ => (String::new(), String::new()),
+        };
         let (kind, events, total, buckets, threshold) = match &s.sli {
             SliSpec::Ratio {
                 counted,
@@ -80,6 +89,19 @@ impl Fields {
                 String::new(),
                 String::new(),
                 buckets.clone(),
+                threshold.clone(),
+            ),
+            SliSpec::Traces {
+                good, threshold, ..
+            } => (
+                if *good == TraceGoodSpec::Latency {
+                    "traces_latency"
+                } else {
+                    "traces_status"
+                },
+                String::new(),
+                String::new(),
+                String::new(),
                 threshold.clone(),
             ),
         };
@@ -124,6 +146,8 @@ impl Fields {
             total: RwSignal::new(total),
             buckets: RwSignal::new(buckets),
             threshold: RwSignal::new(threshold),
+            span_service: RwSignal::new(span_service),
+            span_operation: RwSignal::new(span_operation),
             objective: RwSignal::new(s.objective.clone()),
             window_kind: RwSignal::new(window_kind.to_string()),
             duration: RwSignal::new(duration),
@@ -149,6 +173,16 @@ impl Fields {
         let sli = match g(self.kind).as_str() {
             "latency" => SliSpec::Latency {
                 buckets: g(self.buckets),
+                threshold: g(self.threshold),
+            },
+            k @ ("traces_latency" | "traces_status") => SliSpec::Traces {
+                service: g(self.span_service),
+                operation: g(self.span_operation),
+                good: if k == "traces_latency" {
+                    TraceGoodSpec::Latency
+                } else {
+                    TraceGoodSpec::NotError
+                },
                 threshold: g(self.threshold),
             },
             k => SliSpec::Ratio {
@@ -289,8 +323,20 @@ pub fn SloForm(
                     ("bad", "ratio: bad events / valid events"),
                     ("good", "ratio: good events / valid events"),
                     ("latency", "latency: requests ≤ threshold, from histogram buckets"),
+                    ("traces_latency", "traces: spans ≤ threshold / spans (trace source)"),
+                    ("traces_status", "traces: spans not in error / spans (trace source)"),
                 ])}
-                <Show when=move || f.kind.get() != "latency">
+                <Show when=move || f.kind.get().starts_with("traces")>
+                    <p class="hint" data-testid="slo-f-traces-note">"Counted over the traces a search of this source returns in the window — at most a fixed number of them, and only what the backend kept (sampling): the SLO shows how many traces and spans it counted and how much of the window they cover. Prometheus rules, OpenSLO and Sloth cannot express it."</p>
+                    {text("Service", "slo-f-span-service", f.span_service, "payments", "The service whose spans are counted")}
+                    {err("sli.service")}
+                    {text("Operation", "slo-f-span-operation", f.span_operation, "POST /charge", "Span name; empty = every operation of the service")}
+                </Show>
+                <Show when=move || f.kind.get() == "traces_latency">
+                    {text("Threshold (seconds)", "slo-f-threshold", f.threshold, "0.25", "Good = spans at most this long")}
+                    {err("sli.threshold")}
+                </Show>
+                <Show when=move || matches!(f.kind.get().as_str(), "bad" | "good")>
                     {text("Events selector", "slo-f-events", f.events, "http_requests_total{code=~\"5..\"}", "Counter selector of the bad (or good) events; Sightline applies increase() and sum() itself")}
                     {err("sli.events")}
                     {text("Valid events selector", "slo-f-total", f.total, "http_requests_total", "Counter selector of all valid events")}

@@ -94,6 +94,29 @@ async function checkTiers(page, expected, budget, prom) {
   return detailEndS;
 }
 
+/** A Prometheus source added and the SLO page opened on it, with no SLO yet. */
+async function emptySloPage(ctx) {
+  needBackends(ctx);
+  const { page, baseUrl, expected, prom } = ctx;
+  await addSource(page, baseUrl, { name: 'prom', url: prom });
+  await open(page, baseUrl, { page: 'slos', ds: 'prom' });
+  await page.locator('[data-testid=slo-empty]').waitFor({ timeout: 15000 });
+  return { page, expected, prom, metric: expected.slo.metric };
+}
+
+/** Opens "New SLO" and fills a 99.5 % calendar-year SLO `id` of the e2e counters in zone `tz` (not saved). */
+async function fillYearlySlo(page, metric, id, tz) {
+  await page.click('[data-testid=slo-new]');
+  await page.fill('[data-testid=slo-f-name]', `E2E ${id}`);
+  await page.fill('[data-testid=slo-f-id]', id);
+  await page.fill('[data-testid=slo-f-events]', `${metric}{code=~"5.."}`);
+  await page.fill('[data-testid=slo-f-total]', metric);
+  await page.fill('[data-testid=slo-f-objective]', '99.5');
+  await page.selectOption('[data-testid=slo-f-window-kind]', 'calendar');
+  await page.fill('[data-testid=slo-f-period]', '1Y');
+  await page.fill('[data-testid=slo-f-tz]', tz);
+}
+
 export default [
   {
     name: 'prometheus: a user SLO created in the UI matches hand counts and Prometheus increase(); its page, export and import',
@@ -168,13 +191,8 @@ export default [
   {
     name: 'prometheus: a user SLO imported through the file picker, then its objective edited: tile and page follow the new budget',
     async run(ctx) {
-      needBackends(ctx);
-      const { page, baseUrl, expected, prom } = ctx;
-      const metric = expected.slo.metric;
+      const { page, expected, prom, metric } = await emptySloPage(ctx);
       const id = 'e2e-from-file';
-      await addSource(page, baseUrl, { name: 'prom', url: prom });
-      await open(page, baseUrl, { page: 'slos', ds: 'prom' });
-      await page.locator('[data-testid=slo-empty]').waitFor({ timeout: 15000 });
 
       // An OpenSLO v1 file (99.5 % over a rolling day) chosen in the file input.
       const yaml = [
@@ -224,6 +242,75 @@ export default [
       await checkTiers(page, expected, 0.01);
       const budgetText = (await page.locator('[data-testid=slo-budget]').innerText()).trim();
       assert(budgetText.startsWith('14m24s'), `error budget in time = 1 % of 1 d = 864 s: ${JSON.stringify(budgetText)}`);
+    },
+  },
+  {
+    name: 'prometheus: a calendar-year SLO in Europe/Berlin, too long for raw samples, is counted by Prometheus increase() at the backend and says so',
+    async run(ctx) {
+      const { page, expected, prom, metric } = await emptySloPage(ctx);
+      const id = 'e2e-yearly';
+      await fillYearlySlo(page, metric, id, 'Mars/Olympus_Mons');
+      await page.click('[data-testid=slo-f-save]');
+      const tzErr = page.locator('[data-testid="slo-err-window.time_zone"]');
+      await tzErr.waitFor({ timeout: 5000 });
+      assert(/does not know the time zone/.test(await tzErr.innerText()), `unknown zone refused under the field: ${await tzErr.innerText()}`);
+      await page.fill('[data-testid=slo-f-tz]', 'Europe/Berlin');
+      await page.click('[data-testid=slo-f-save]');
+      await waitState(page, `[data-testid=slo-tile][data-slo=${id}]`, 60000);
+      const t = tile(page, id);
+      const zone = await t.locator('[data-testid=slo-zone]').innerText();
+      assert(/computed in the time zone Europe\/Berlin/.test(zone), `the tile names the zone: ${zone}`);
+
+      // Three series over ~11 months of 15 s scrapes exceed the raw-sample budget: the backend
+      // sums whole days (and the rest of the year before them) with increase(); the data lies
+      // in the last day, so the window's counts are Prometheus' own increase() over 1d at the
+      // grid end.
+      const derivation = await t.locator('[data-testid=slo-derivation]').textContent();
+      assert(derivation.includes('Prometheus-compatible increase (extrapolated)') && /daily value\(s\) and the .+ before them/.test(derivation),
+        `the tile names the server-side mode: ${derivation.slice(0, 400)}`);
+      assert(/this calendar year in Europe\/Berlin/.test(derivation), `the derivation names the zone: ${derivation.slice(0, 400)}`);
+      const gridEndS = Number(await t.locator('[data-grid-end]').getAttribute('data-grid-end')) / 1000;
+      const bad = await promIncrease(prom, `${metric}{code=~"5.."}`, '1d', gridEndS);
+      const total = await promIncrease(prom, metric, '1d', gridEndS);
+      assert(total > 0 && bad > 0, `Prometheus counts the incident: ${bad} of ${total}`);
+      assert(await promIncrease(prom, metric, '1d', gridEndS - 86400) === 0, 'no data the day before');
+      const sli = Number(await t.locator('[data-testid=slo-sli]').getAttribute('data-value'));
+      const remaining = Number(await t.locator('[data-testid=slo-remaining]').getAttribute('data-value'));
+      assertClose(sli, 1 - bad / total, 1e-9, 'SLI from Prometheus increase() over the last day');
+      assertClose(remaining, 1 - (bad / total) / BUDGET, 1e-6, 'budget remaining = 1 − e/B');
+    },
+  },
+  {
+    name: 'prometheus: a calendar-year Timeslices SLO, too long for raw samples, judges every 1 h slice from Prometheus increase() at the backend',
+    async run(ctx) {
+      const { page, prom, metric } = await emptySloPage(ctx);
+      const id = 'e2e-yearly-slices';
+      await fillYearlySlo(page, metric, id, 'UTC');
+      await page.selectOption('[data-testid=slo-f-method]', 'timeslices');
+      await page.fill('[data-testid=slo-f-slice]', '1h');
+      await page.fill('[data-testid=slo-f-slice-target]', '0.99');
+      await page.click('[data-testid=slo-f-save]');
+      await waitState(page, `[data-testid=slo-tile][data-slo=${id}]`, 60000);
+      const t = tile(page, id);
+      const derivation = await t.locator('[data-testid=slo-derivation]').textContent();
+      assert(derivation.includes('Prometheus-compatible increase (extrapolated)') && derivation.includes('sum(increase(…[1h])) at the slice as step'),
+        `the tile names the server-side slices: ${derivation.slice(0, 400)}`);
+
+      // By hand from Prometheus: the 1 h slices ending at the grid end, k hours back, while data
+      // lasts; a slice is good when (total − bad) / total ≥ 0.99; SLI = good / slices with events.
+      const gridEndS = Number(await t.locator('[data-grid-end]').getAttribute('data-grid-end')) / 1000;
+      let good = 0;
+      let bad = 0;
+      for (let k = 0; k < 8; k++) {
+        const at = gridEndS - k * 3600;
+        const total = await promIncrease(prom, metric, '1h', at);
+        if (!(total > 0)) continue;
+        const errors = await promIncrease(prom, `${metric}{code=~"5.."}`, '1h', at);
+        if ((total - errors) / total >= 0.99) good += 1; else bad += 1;
+      }
+      assert(bad > 0 && good > 0, `the incident makes some slices bad: ${good} good, ${bad} bad`);
+      const sli = Number(await t.locator('[data-testid=slo-sli]').getAttribute('data-value'));
+      assertClose(sli, good / (good + bad), 1e-12, `SLI = good slices / slices with events (${good} good, ${bad} bad)`);
     },
   },
 ];

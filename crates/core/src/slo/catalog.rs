@@ -14,6 +14,10 @@
 //! | checkout success 99.5 % over 7 d | `checkout` `/checkout` success 99.5 % over 7 d (bad = 5xx) |
 //! | page load 95 % under 2 s over 24 h | `frontend` requests 95 % ≤ 2.5 s over 24 h (the demo has server-side request latency only, no browser page-load timing; 2.5 s is the bucket edge nearest 2 s) |
 //!
+//! One more shows an SLI from traces (issue 6 asks for span duration/status SLIs): `payments`
+//! `POST /charge` spans that are not errors, 99 % over 1 d, counted over the demo traces a search
+//! returns.
+//!
 //! Every entry is an Occurrences (ratio of sums) SLO with a rolling window.
 //! [`demo_catalog`] returns them in a fixed order.
 
@@ -21,7 +25,7 @@ use super::events::Counted;
 use super::objective::Objective;
 use super::window::SloWindow;
 use super::selector::{parse_selector, without};
-use super::spec::{AlertingSpec, BudgetingSpec, CountedSpec, SliSpec, SloSpec, WindowSpec};
+use super::spec::{AlertingSpec, BudgetingSpec, CountedSpec, SliSpec, SloSpec, TraceGoodSpec, WindowSpec};
 use super::SloError;
 
 /// What an SLI counts.
@@ -32,6 +36,8 @@ pub enum SliKind {
     /// A latency SLI from cumulative histogram buckets: `good` selects the bucket whose `le` is
     /// `threshold_le` (seconds), `total` the `+Inf` bucket of the same series.
     Latency { threshold_le: f64, good: &'static str, total: &'static str },
+    /// Spans of `service` / `operation` in the demo traces: good when not an error.
+    TracesNotError { service: &'static str, operation: &'static str },
 }
 
 impl SliKind {
@@ -40,14 +46,16 @@ impl SliKind {
         match self {
             SliKind::Ratio { .. } => "ratio",
             SliKind::Latency { .. } => "latency",
+            SliKind::TracesNotError { .. } => "traces",
         }
     }
 
-    /// The two selectors: (good-or-bad events, total events).
-    pub fn selectors(&self) -> (&'static str, &'static str) {
+    /// The two selectors: (good-or-bad events, total events); `None` for an SLI from traces.
+    pub fn selectors(&self) -> Option<(&'static str, &'static str)> {
         match *self {
-            SliKind::Ratio { events, total, .. } => (events, total),
-            SliKind::Latency { good, total, .. } => (good, total),
+            SliKind::Ratio { events, total, .. } => Some((events, total)),
+            SliKind::Latency { good, total, .. } => Some((good, total)),
+            SliKind::TracesNotError { .. } => None,
         }
     }
 
@@ -55,7 +63,7 @@ impl SliKind {
     pub fn counted(&self) -> Counted {
         match *self {
             SliKind::Ratio { counted, .. } => counted,
-            SliKind::Latency { .. } => Counted::Good,
+            SliKind::Latency { .. } | SliKind::TracesNotError { .. } => Counted::Good,
         }
     }
 }
@@ -114,6 +122,12 @@ impl CatalogSlo {
                     .map(|vs| without(&vs, "le").0.to_string())
                     .unwrap_or_else(|_| good.to_string()),
                 threshold: threshold_le.to_string(),
+            },
+            SliKind::TracesNotError { service, operation } => SliSpec::Traces {
+                service: service.to_string(),
+                operation: operation.to_string(),
+                good: TraceGoodSpec::NotError,
+                threshold: String::new(),
             },
         };
         SloSpec {
@@ -200,6 +214,15 @@ pub fn demo_catalog() -> Vec<CatalogSlo> {
             objective: "95%",
             window: "24h",
         },
+        CatalogSlo {
+            id: "payments-charge-traces",
+            name: "Payments charges (from traces)",
+            description: "Share of payments POST /charge spans not marked as errors, in the demo traces a search returns.",
+            seed: "SLIs from traces (span status)",
+            sli: SliKind::TracesNotError { service: "payments", operation: "POST /charge" },
+            objective: "99%",
+            window: "1d",
+        },
     ]
 }
 
@@ -248,13 +271,16 @@ mod tests {
                 .to_spec()
                 .validate()
                 .unwrap_or_else(|e| panic!("{}: {e:?}", slo.id));
-            let (ev, tot) = d.sli.selectors();
+            let (Some((ev, tot)), Some(sel)) = (d.sli.metric_selectors(), slo.sli.selectors()) else {
+                assert!(matches!(slo.sli, SliKind::TracesNotError { .. }), "{}", slo.id);
+                continue;
+            };
             let norm = |s: &str| parse_selector(s).unwrap().to_string();
             assert_eq!(
                 (ev, tot),
                 (
-                    norm(slo.sli.selectors().0).as_str(),
-                    norm(slo.sli.selectors().1).as_str()
+                    norm(sel.0).as_str(),
+                    norm(sel.1).as_str()
                 ),
                 "{}",
                 slo.id
@@ -266,8 +292,7 @@ mod tests {
     fn selectors_name_existing_demo_series() {
         let catalog = crate::demo::series_catalog();
         for slo in demo_catalog() {
-            let (events, total) = slo.sli.selectors();
-            for sel in [events, total] {
+            for sel in slo.sli.selectors().into_iter().flat_map(|(e, t)| [e, t]) {
                 let metric = sel.split('{').next().unwrap_or_default();
                 assert!(catalog.iter().any(|l| l.get("__name__") == Some(metric)), "{}: {metric}", slo.id);
             }

@@ -24,6 +24,10 @@
 //!   ([`slice_rules`] for the time-slice methods);
 //!   [`store`]: the versioned storage document, share links and format-detecting import;
 //!   [`history`]: the series of an SLO's charts.
+//! - [`server_counts`]: the window's events summed by the backend's `increase()` (whole days
+//!   plus the rest) when its raw samples are too many.
+//! - [`trace_sli`]: SLIs from traces — a service's (and operation's) spans in the fetched traces,
+//!   good by latency or status, counted per step into the same ratio machinery.
 //!
 //! Contract: times are `i64` ms, ratios and SLIs are in `[0, 1]` (percent only for display), no
 //! data is `None` (never 100 % or 0), and nothing panics on any input.
@@ -49,10 +53,12 @@ pub mod history;
 pub mod openslo;
 pub mod rules;
 pub mod selector;
+pub mod server_counts;
 pub mod slice_rules;
 pub mod sloth;
 pub mod spec;
 pub mod store;
+pub mod trace_sli;
 pub mod yaml;
 
 use std::fmt;

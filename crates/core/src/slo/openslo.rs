@@ -49,9 +49,8 @@ fn metric_source(query: &str) -> Value {
         .into()
 }
 
-/// The SLI document for `def`.
-fn sli_document(def: &SloDefinition) -> Value {
-    let (events, total) = def.sli.selectors();
+/// The SLI document for `def`, whose Prometheus selectors are `(events, total)`.
+fn sli_document(def: &SloDefinition, (events, total): (&str, &str)) -> Value {
     let key = match def.sli {
         SliDef::Ratio {
             counted: super::Counted::Bad,
@@ -146,7 +145,15 @@ fn slo_document(def: &SloDefinition) -> Value {
 /// OpenSLO v1 YAML for `defs`: an SLI and an SLO document per SLO.
 pub fn export(defs: &[SloDefinition]) -> String {
     let mut docs = Vec::new();
+    let mut skipped = Vec::new();
     for d in defs {
+        let selectors = match d.export_selectors() {
+            Ok(s) => s,
+            Err(note) => {
+                skipped.push(note);
+                continue;
+            }
+        };
         let mut comments = vec![format!(
             "{} — exported by Sightline as OpenSLO v1 (SLI + SLO documents)",
             d.spec.name
@@ -155,10 +162,10 @@ pub fn export(defs: &[SloDefinition]) -> String {
         if matches!(d.spec.window, WindowSpec::Calendar { .. }) {
             comments.push("calendar.startTime is required by OpenSLO; Sightline aligns periods to calendar boundaries and ignores it".to_string());
         }
-        docs.push((comments, sli_document(d)));
+        docs.push((comments, sli_document(d, selectors)));
         docs.push((vec![], slo_document(d)));
     }
-    emit_stream(&docs)
+    super::yaml::with_leading_comments(skipped, emit_stream(&docs))
 }
 
 fn child<'a>(at: At<'a>, key: &str, path: &'a mut String) -> Option<At<'a>> {

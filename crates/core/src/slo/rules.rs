@@ -85,8 +85,7 @@ fn own(def: &SloDefinition, record: &str) -> String {
     format!("{record}{{sightline_id=\"{}\"}}", def.spec.id)
 }
 
-fn error_ratio_expr(sli: &SliDef, window: &str) -> String {
-    let (events, total) = sli.selectors();
+fn error_ratio_expr(sli: &SliDef, (events, total): (&str, &str), window: &str) -> String {
     let total_rate = sum_rate(total, window);
     let bad = match sli.counted() {
         Counted::Bad => sum_rate(events, window),
@@ -117,8 +116,12 @@ fn threshold_text(tier: &Tier, def: &SloDefinition) -> String {
     }
 }
 
-/// Every rule of `def`, in file order.
+/// Every rule of `def`, in file order; none for an SLI without Prometheus series (from traces,
+/// see [`caveats`]).
 pub fn rules(def: &SloDefinition) -> Vec<Rule> {
+    let Some(selectors) = def.sli.metric_selectors() else {
+        return Vec::new();
+    };
     let labels = base_labels(def);
     let period = duration_text(def.nominal_period_ms());
     let budget = def.objective.budget().to_decimal_string(18);
@@ -126,7 +129,7 @@ pub fn rules(def: &SloDefinition) -> Vec<Rule> {
         .into_iter()
         .map(|w| Rule::Record {
             record: error_ratio_record(&w),
-            expr: error_ratio_expr(&def.sli, &w),
+            expr: error_ratio_expr(&def.sli, selectors, &w),
             labels: labels.clone(),
         })
         .collect();
@@ -245,6 +248,9 @@ fn rule_value(r: &Rule) -> Value {
 
 /// What the rules do not express for `def`, for the header comment.
 pub fn caveats(def: &SloDefinition) -> Vec<String> {
+    if let Some(why) = def.sli.not_expressible() {
+        return vec![format!("no rules: {why}")];
+    }
     let mut out = Vec::new();
     if let Some(rule) = slice_rule(def) {
         out.push(super::slice_rules::caveat(
@@ -283,6 +289,7 @@ pub fn rules_yaml(defs: &[SloDefinition]) -> String {
     }
     let groups: Vec<Value> = defs
         .iter()
+        .filter(|d| d.sli.metric_selectors().is_some())
         .flat_map(|d| {
             let slices = slice_rule(d).map(|r| {
                 let rule = Rule::Record {

@@ -29,16 +29,17 @@ pub struct SliceRule {
     pub interval: String,
 }
 
-/// The slice rule of `def`, `None` for Occurrences.
+/// The slice rule of `def`, `None` for Occurrences (and for SLIs without Prometheus series).
 pub fn slice_rule(def: &SloDefinition) -> Option<SliceRule> {
     let (slice_ms, target) = match def.method {
         BudgetingMethod::Occurrences => return None,
         BudgetingMethod::Timeslices { slice_ms, target } => (slice_ms, Some(target)),
         BudgetingMethod::RatioTimeslices { slice_ms } => (slice_ms, None),
     };
+    let selectors = def.sli.metric_selectors()?;
     let slice = duration_text(slice_ms);
-    let good = good_ratio_expr(&def.sli, &slice);
-    let (_, total) = def.sli.selectors();
+    let good = good_ratio_expr(&def.sli, selectors, &slice);
+    let (_, total) = selectors;
     let has_events = format!("and on() {} > 0", sum_rate(total, &slice));
     Some(match target {
         Some(t) => SliceRule {
@@ -58,8 +59,7 @@ pub fn slice_rule(def: &SloDefinition) -> Option<SliceRule> {
 }
 
 /// The good ratio over `window`, clamped to [0, 1] as Sightline clamps it.
-fn good_ratio_expr(sli: &SliDef, window: &str) -> String {
-    let (events, total) = sli.selectors();
+fn good_ratio_expr(sli: &SliDef, (events, total): (&str, &str), window: &str) -> String {
     let total_rate = sum_rate(total, window);
     match sli.counted() {
         Counted::Good => format!("clamp({} / {total_rate}, 0, 1)", sum_rate(events, window)),

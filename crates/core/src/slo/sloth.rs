@@ -32,8 +32,7 @@ pub const VERSION: &str = "prometheus/v1";
 /// Sloth's default SLO period.
 const SLOTH_PERIOD: &str = "30d";
 
-fn error_query(sli: &SliDef) -> String {
-    let (events, total) = sli.selectors();
+fn error_query(sli: &SliDef, (events, total): (&str, &str)) -> String {
     match sli.counted() {
         Counted::Bad => sum_rate(events, SLOTH_WINDOW),
         Counted::Good => format!(
@@ -78,19 +77,30 @@ fn differences(d: &SloDefinition) -> Vec<String> {
     out
 }
 
+/// An SLO with its Prometheus selectors (events, total).
+type Exportable<'a> = (&'a SloDefinition, (&'a str, &'a str));
+
 /// Sloth `prometheus/v1` YAML for `defs`, one document per service (SLOs without a service are
 /// grouped under `service: sightline`).
 pub fn export(defs: &[SloDefinition]) -> String {
-    let mut services: Vec<(String, Vec<&SloDefinition>)> = Vec::new();
+    let mut services: Vec<(String, Vec<Exportable<'_>>)> = Vec::new();
+    let mut skipped = Vec::new();
     for d in defs {
+        let selectors = match d.export_selectors() {
+            Ok(s) => s,
+            Err(note) => {
+                skipped.push(note);
+                continue;
+            }
+        };
         let svc = if d.spec.service.trim().is_empty() {
             "sightline".to_string()
         } else {
             d.spec.service.trim().to_string()
         };
         match services.iter_mut().find(|(s, _)| *s == svc) {
-            Some((_, list)) => list.push(d),
-            None => services.push((svc, vec![d])),
+            Some((_, list)) => list.push((d, selectors)),
+            None => services.push((svc, vec![(d, selectors)])),
         }
     }
     let docs: Vec<(Vec<String>, Value)> = services
@@ -101,7 +111,7 @@ pub fn export(defs: &[SloDefinition]) -> String {
             )];
             let slos = list
                 .iter()
-                .map(|d| {
+                .map(|&(d, selectors)| {
                     comments.extend(
                         differences(d)
                             .into_iter()
@@ -125,9 +135,9 @@ pub fn export(defs: &[SloDefinition]) -> String {
                             "sli",
                             Map::new().with(
                                 "events",
-                                Map::new().with("error_query", error_query(&d.sli)).with(
+                                Map::new().with("error_query", error_query(&d.sli, selectors)).with(
                                     "total_query",
-                                    sum_rate(d.sli.selectors().1, SLOTH_WINDOW),
+                                    sum_rate(selectors.1, SLOTH_WINDOW),
                                 ),
                             ),
                         )
@@ -145,7 +155,7 @@ pub fn export(defs: &[SloDefinition]) -> String {
             )
         })
         .collect();
-    emit_stream(&docs)
+    super::yaml::with_leading_comments(skipped, emit_stream(&docs))
 }
 
 /// Reads one `prometheus/v1` document (already parsed) into specs; notes say what was assumed.

@@ -29,6 +29,7 @@ use super::budget::BudgetingMethod;
 use super::events::Counted;
 use super::objective::{Objective, Ratio, SliceTarget};
 use super::selector::{has_matcher, le_text, metric_name, parse_selector, with_equal, without};
+use super::trace_sli::SpanGood;
 use super::window::{CalendarPeriod, SloWindow};
 use crate::time::{format_prom_duration, parse_prom_duration};
 
@@ -76,6 +77,26 @@ pub enum SliSpec {
     /// Requests at or under `threshold` seconds, from the histogram's `_bucket` selector (without
     /// an `le` matcher).
     Latency { buckets: String, threshold: String },
+    /// Spans of `service` (and `operation`, empty = any) in the traces a search returns: good when
+    /// at most `threshold` seconds long (`good: latency`) or not an error (`good: not_error`).
+    Traces {
+        service: String,
+        #[serde(default)]
+        operation: String,
+        good: TraceGoodSpec,
+        #[serde(default)]
+        threshold: String,
+    },
+}
+
+/// Which spans of a trace SLI are good.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TraceGoodSpec {
+    /// At most the threshold long.
+    Latency,
+    /// Not marked as an error.
+    NotError,
 }
 
 /// The SLO window.
@@ -240,22 +261,37 @@ pub enum SliDef {
         good: String,
         total: String,
     },
+    /// Spans from a trace source ([`super::trace_sli`]); no Prometheus selectors.
+    Traces {
+        service: String,
+        operation: String,
+        good: SpanGood,
+    },
 }
 
 impl SliDef {
-    /// (events, total) selectors; for latency (the threshold bucket, the `+Inf` bucket).
-    pub fn selectors(&self) -> (&str, &str) {
+    /// (events, total) selectors; for latency (the threshold bucket, the `+Inf` bucket); `None`
+    /// for an SLI from traces, which has no series.
+    pub fn metric_selectors(&self) -> Option<(&str, &str)> {
         match self {
-            SliDef::Ratio { events, total, .. } => (events, total),
-            SliDef::Latency { good, total, .. } => (good, total),
+            SliDef::Ratio { events, total, .. } => Some((events, total)),
+            SliDef::Latency { good, total, .. } => Some((good, total)),
+            SliDef::Traces { .. } => None,
         }
+    }
+
+    /// Why Prometheus rules and the OpenSLO/Sloth formats cannot carry this SLI, if they cannot.
+    pub fn not_expressible(&self) -> Option<&'static str> {
+        matches!(self, SliDef::Traces { .. }).then_some(
+            "an SLI from trace spans is not expressible as Prometheus series (spans are not metrics), so no rules or OpenSLO/Sloth metric queries can carry it",
+        )
     }
 
     /// Whether the first selector counts good or bad events.
     pub fn counted(&self) -> Counted {
         match self {
             SliDef::Ratio { counted, .. } => *counted,
-            SliDef::Latency { .. } => Counted::Good,
+            SliDef::Latency { .. } | SliDef::Traces { .. } => Counted::Good,
         }
     }
 
@@ -280,6 +316,24 @@ impl SliDef {
             } => {
                 format!("latency SLI: good = requests ≤ {threshold_le} s ({good}); valid = all requests ({total})")
             }
+            SliDef::Traces {
+                service,
+                operation,
+                good,
+            } => {
+                let spans = if operation.is_empty() {
+                    format!("spans of {service}")
+                } else {
+                    format!("spans of {service} / {operation}")
+                };
+                let good = match good {
+                    SpanGood::Within { threshold_ns } => {
+                        format!("at most {} s long", *threshold_ns as f64 / 1e9)
+                    }
+                    SpanGood::NotError => "not an error".to_string(),
+                };
+                format!("trace SLI: valid = {spans} in the fetched traces; good = those {good}")
+            }
         }
     }
 }
@@ -302,6 +356,19 @@ impl SloDefinition {
     /// actual length of the calendar period).
     pub fn nominal_period_ms(&self) -> i64 {
         nominal_period_ms(self.window)
+    }
+
+    /// The Prometheus selectors an export writes, or the note it writes instead of this SLO
+    /// (`<id>: not exported: …`).
+    pub fn export_selectors(&self) -> Result<(&str, &str), String> {
+        match (self.sli.metric_selectors(), self.sli.not_expressible()) {
+            (Some(s), None) => Ok(s),
+            (_, why) => Err(format!(
+                "{}: not exported: {}",
+                self.spec.id,
+                why.unwrap_or("it has no Prometheus selectors")
+            )),
+        }
     }
 
     /// For calendar windows, which zone is used, in words; `None` for rolling windows.
@@ -589,6 +656,43 @@ impl SloSpec {
                     total: with_equal(&vs, "le", "+Inf").to_string(),
                 })
             }
+            SliSpec::Traces {
+                service,
+                operation,
+                good,
+                threshold,
+            } => {
+                let service = service.trim();
+                if service.is_empty() {
+                    err("sli.service", "a service name is required".to_string());
+                }
+                let good = match good {
+                    TraceGoodSpec::NotError => Some(SpanGood::NotError),
+                    TraceGoodSpec::Latency => threshold
+                        .trim()
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|t| t.is_finite() && *t > 0.0 && *t < 1e6)
+                        .map(|t| SpanGood::Within {
+                            threshold_ns: (t * 1e9).round() as u64,
+                        })
+                        .or_else(|| {
+                            err(
+                                "sli.threshold",
+                                format!("{threshold:?} is not a positive number of seconds such as 0.2"),
+                            );
+                            None
+                        }),
+                };
+                if service.is_empty() {
+                    return None;
+                }
+                Some(SliDef::Traces {
+                    service: service.to_string(),
+                    operation: operation.trim().to_string(),
+                    good: good?,
+                })
+            }
         }
     }
 
@@ -840,6 +944,51 @@ pub(crate) mod tests {
             budgeting: BudgetingSpec::Occurrences,
             alerting: AlertingSpec::default(),
         }
+    }
+
+    #[test]
+    fn trace_slis_validate_round_trip_and_stay_out_of_exports() {
+        let mut s = ratio_spec();
+        s.sli = SliSpec::Traces {
+            service: " payments ".into(),
+            operation: "POST /charge".into(),
+            good: TraceGoodSpec::Latency,
+            threshold: "0.2".into(),
+        };
+        let d = s.validate().unwrap();
+        assert_eq!(
+            d.sli,
+            SliDef::Traces {
+                service: "payments".into(),
+                operation: "POST /charge".into(),
+                good: SpanGood::Within {
+                    threshold_ns: 200_000_000
+                }
+            }
+        );
+        assert!(d.sli.describe().contains("at most 0.2 s long"), "{}", d.sli.describe());
+        let json = serde_json::to_string(&s).unwrap();
+        assert!(json.contains(r#""kind":"traces""#) && json.contains(r#""good":"latency""#), "{json}");
+        assert_eq!(serde_json::from_str::<SloSpec>(&json).unwrap(), s);
+        let note = d.export_selectors().unwrap_err();
+        assert!(note.starts_with("payments-availability: not exported: an SLI from trace spans"), "{note}");
+        for text in [
+            super::super::openslo::export(std::slice::from_ref(&d)),
+            super::super::sloth::export(std::slice::from_ref(&d)),
+            super::super::rules::rules_yaml(std::slice::from_ref(&d)),
+        ] {
+            assert!(text.contains("not expressible as Prometheus series"), "{text}");
+            assert!(!text.contains("payments-availability-sli") && !text.contains("sightline-slo-payments"), "{text}");
+        }
+
+        s.sli = SliSpec::Traces {
+            service: "".into(),
+            operation: String::new(),
+            good: TraceGoodSpec::Latency,
+            threshold: "fast".into(),
+        };
+        let fields: Vec<String> = s.validate().unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["sli.service", "sli.threshold"]);
     }
 
     #[test]

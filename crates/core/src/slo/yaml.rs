@@ -189,6 +189,17 @@ pub fn emit_stream(docs: &[(Vec<String>, Value)]) -> String {
     out
 }
 
+/// `text` preceded by `comments` as `# ` lines (for what an export left out).
+pub fn with_leading_comments(comments: Vec<String>, text: String) -> String {
+    let mut out: String = comments
+        .iter()
+        .flat_map(|c| c.lines())
+        .map(|l| format!("# {l}\n"))
+        .collect();
+    out.push_str(&text);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
