@@ -15,6 +15,8 @@
 //     /api/v2/services and /api/v2/spans: names found in the captures.
 //   Search time ranges are not applied: the captures are years old. Unknown trace ids answer 404
 //   with Jaeger's error envelope, Tempo's plain "trace not found" and Zipkin's "<id> not found".
+// Not served: Tempo /api/v2/traces/{id} — no real capture of it exists (the shared fixtures hold
+// none), so it answers the generic 404 like any unknown path.
 //
 //   node tests/e2e/lib/trace_server.mjs      listens on 127.0.0.1:$TRACE_PORT (default 18686)
 import http from 'node:http';
