@@ -15,6 +15,7 @@ import * as hq from './baselines/hq.mjs';
 import * as json from './baselines/json.mjs';
 import * as burn from './baselines/burn.mjs';
 import * as cp from './baselines/cp.mjs';
+import * as loki from './baselines/loki.mjs';
 
 const params = new URLSearchParams(location.search);
 const SCALE = Number(params.get('scale') ?? 1);
@@ -31,6 +32,7 @@ const SIZES = {
   hq_series: scaled(500), hq_steps: 11_000, hq_buckets: 20, hq_incumbent_series: Math.min(10, scaled(500)),
   json_series: scaled(200), json_points: 10_000,
   burn_slos: scaled(1000), burn_steps: 43_200, burn_incumbent_slos: Math.min(10, scaled(1000)),
+  loki: { 'JSON-LOKI-5k': scaled(5_000), 'JSON-LOKI-100k': scaled(100_000) },
   traces: { 'CP-RAND-100k': scaled(100_000), 'CP-RAND-1M': scaled(1_000_000), 'CP-WIDE-10k': scaled(10_000), 'CP-WIDE-100k': scaled(100_000), 'CP-DEEP-100k': scaled(100_000), 'SELF-100k': scaled(100_000) },
 };
 
@@ -232,6 +234,30 @@ function runJson() {
   return out;
 }
 
+function runLoki(id) {
+  const l = new wasm.Loki(SIZES.loki[id]);
+  const body = l.body();
+  const out = { input: { bytes: body.length, checksum: l.checksum() }, variants: {}, checks: {} };
+  l.load(body);
+  out.checks.wasm = l.check();
+  const newest = '1700000000000000000';
+  const matches = (r) => r.count === l.lines() && r.textBytes === l.text_bytes() && r.newest === newest;
+  out.checks.js_honest = expect(matches(loki.honest(body)), 'JS columns vs the generated lines');
+  out.checks.js_incumbent = expect(matches(loki.incumbent(body)), 'JSON.parse + row objects vs the generated lines');
+  log(`${id}: checks passed; timing`);
+  const r = out.variants;
+  r.wasm_copy = time(() => l.load(body));
+  l.load(body);
+  const words = new Float64Array(body.buffer, body.byteOffset, body.length >> 3), tail = body.subarray(words.length * 8);
+  Object.assign(r, timeTogether({
+    wasm: { fn: () => l.run(), setup: () => l.clear() }, wasm_floor: () => l.floor(),
+    js_honest: () => loki.honest(body), js_floor: () => jsFloorBytes(words, tail),
+  }));
+  r.js_incumbent = time(() => loki.incumbent(body), { runs: SLOW_RUNS, warmup: 1 });
+  l.free();
+  return out;
+}
+
 function runBurn() {
   const { burn_slos: slos, burn_steps: steps } = SIZES;
   const b = new wasm.Burn(slos, steps);
@@ -316,7 +342,8 @@ async function main() {
     workloads: {}, errors: [],
   };
   const traceRuns = Object.keys(SIZES.traces).map((id) => [id, () => runTrace(id)]);
-  for (const [id, run] of [['PCT-10M', runPct], ['M4-10M', runM4], ['HQ-PROM', runHq], ['JSON-PROM', runJson], ['BURN-30d', runBurn], ...traceRuns]) {
+  const lokiRuns = Object.keys(SIZES.loki).map((id) => [id, () => runLoki(id)]);
+  for (const [id, run] of [['PCT-10M', runPct], ['M4-10M', runM4], ['HQ-PROM', runHq], ['JSON-PROM', runJson], ...lokiRuns, ['BURN-30d', runBurn], ...traceRuns]) {
     if (ONLY && ONLY !== id) continue;
     log(`${id}: generating and checking`);
     const t = performance.now();

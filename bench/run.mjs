@@ -99,6 +99,8 @@ const DESCRIPTIONS = {
   'M4-10M': '`downsample::m4` over 10M points at a regular 15 s step into 1,000 px (max gap 2 steps, as the app calls it)',
   'HQ-PROM': '`histogram_quantile(0.99)` over 500 series × 11,000 steps × 20 buckets (columnar `BucketLayout`)',
   'JSON-PROM': '`decode_response` of a 200 series × 10,000 points `query_range` body (`[ts,"value"]`) into columns',
+  'JSON-LOKI-5k': '`logs::loki::decode_loki` of a 5,000-line Loki `streams` answer (20 streams, logfmt lines with escaped quotes) into the columnar log store, newest first',
+  'JSON-LOKI-100k': '`logs::loki::decode_loki` of a 100,000-line Loki `streams` answer into the columnar log store, newest first',
   'BURN-30d': 'burn rates of 8 windows (5 m, 30 m, 1 h, 2 h, 6 h, 1 d, 3 d, 30 d) at the end of 30 days of one-minute bad/total counts, for 1,000 SLOs (`slo::PrefixCounts`, the exact-mode core of `SliEvents`)',
   'CP-RAND-100k': '`trace::critical_path` (Jaeger UI\'s definition, iterative) of a seeded random 100k-span trace (20 services, skew, FOLLOWS_FROM and PRODUCER→CONSUMER edges)',
   'CP-RAND-1M': '`trace::critical_path` of a seeded random 1M-span trace',
@@ -118,6 +120,8 @@ const INCUMBENT = {
   'M4-10M': 'plain Arrays, per-point division, string-keyed Map of column objects, comparator sort',
   'HQ-PROM': 'Prometheus-shaped input (one series per `le`, label objects, plain Arrays), `le` parsed per step, comparator sort; measured on 10 of 500 series and scaled ×50',
   'JSON-PROM': '`TextDecoder` + `JSON.parse` + conversion loop into Float64Arrays',
+  'JSON-LOKI-5k': '`TextDecoder` + `JSON.parse`, one row object per line (ms Number, labels, line), comparator sort by time',
+  'JSON-LOKI-100k': '`TextDecoder` + `JSON.parse`, one row object per line (ms Number, labels, line), comparator sort by time',
   'BURN-30d': 'naive windows: minutes as `{t, bad, total}` objects, `filter` + `reduce` per window; measured on 10 of 1,000 SLOs and scaled ×100',
   'CP-RAND-100k': 'Jaeger UI\'s algorithm as written: string-keyed Map of span objects, spreads, linear LFC rescans, one recursive call per step',
   'CP-RAND-1M': 'Jaeger UI\'s algorithm as written (see CP-RAND-100k)',
@@ -131,7 +135,8 @@ const lines = [];
 const md = [];
 let missed = 0, failed = 0;
 const TRACE_IDS = ['CP-RAND-100k', 'CP-RAND-1M', 'CP-WIDE-10k', 'CP-WIDE-100k', 'CP-DEEP-100k', 'SELF-100k'];
-for (const id of ['PCT-10M', 'M4-10M', 'HQ-PROM', 'JSON-PROM', 'BURN-30d', ...TRACE_IDS]) {
+const LOKI_IDS = ['JSON-LOKI-5k', 'JSON-LOKI-100k'];
+for (const id of ['PCT-10M', 'M4-10M', 'HQ-PROM', 'JSON-PROM', ...LOKI_IDS, 'BURN-30d', ...TRACE_IDS]) {
   const n = native.workloads?.[id], b = browserResults.workloads?.[id];
   if (!n && !b) continue;
   const rows = [];
@@ -173,6 +178,12 @@ for (const id of ['PCT-10M', 'M4-10M', 'HQ-PROM', 'JSON-PROM', 'BURN-30d', ...TR
     ratio('JS-incumbent throughput, MB/s', bytes / 1e3 / incumbentMs, null);
   }
   if (id === 'BURN-30d') ratio('WASM time, ms', wasmMs, 50, '<=');
+  // performance.md: JSON-LOKI-5k ≤ 5 ms; at 100k lines ≥ 5× faster than JSON.parse (incumbent).
+  if (id === 'JSON-LOKI-5k') ratio('WASM time, ms', wasmMs, 5, '<=');
+  if (id === 'JSON-LOKI-100k') {
+    ratio('JS-incumbent / WASM (JSON-LOKI target)', incumbentMs / wasmMs, 5, '>=');
+    ratio('WASM time, ms', wasmMs, null);
+  }
   // performance.md: CP-RAND-100k ≤ 2 ms in WASM and ≥ 50× the incumbent; CP-WIDE/CP-DEEP at 100k complete in ≤ 2 ms.
   if (TRACE_IDS.includes(id)) ratio('WASM time, ms', wasmMs, ['CP-RAND-100k', 'CP-WIDE-100k', 'CP-DEEP-100k'].includes(id) ? 2 : null, '<=');
   if (id === 'CP-RAND-100k') ratio('JS-incumbent / WASM (CP target)', incumbentMs / wasmMs, 50, '>=');
@@ -222,7 +233,7 @@ const summary = ['', '## Summary (ratios of medians)', '',
   '| workload | WASM / floor | WASM / native | JS-honest / WASM | JS-incumbent / WASM | other |', '|---|---|---|---|---|---|'];
 for (const [id, w] of Object.entries(workloads)) {
   const other = id === 'PCT-10M' ? `d3 quickselect / WASM ${cell(w, 'JS d3')}; Float64Array.sort / WASM ${cell(w, 'JS Float64Array.sort')}`
-    : id === 'JSON-PROM' ? `WASM ${cell(w, 'WASM throughput')}` : id === 'BURN-30d' || TRACE_IDS.includes(id) ? `WASM ${cell(w, 'WASM time')}` : '';
+    : id === 'JSON-PROM' ? `WASM ${cell(w, 'WASM throughput')}` : id === 'BURN-30d' || TRACE_IDS.includes(id) || LOKI_IDS.includes(id) ? `WASM ${cell(w, 'WASM time')}` : '';
   const incumbent = cell(w, 'JS-incumbent / WASM') + (id === 'PCT-10M' ? ' (both on the first 1M)' : id === 'HQ-PROM' ? ' (10 of 500 series, scaled)' : id === 'BURN-30d' ? ' (10 of 1,000 SLOs, scaled)' : '');
   summary.push(`| ${id} | ${cell(w, 'WASM / WASM floor')} | ${cell(w, 'WASM / native')} | ${cell(w, 'JS-honest / WASM')} | ${incumbent} | ${other} |`);
 }

@@ -4,6 +4,7 @@
 # one table per workload; results in target/bench/results.{json,md}.
 # Extra arguments go to both runners: --scale 0.1 (smaller inputs), --runs N, --warmup N,
 # --only ID (one of PCT-10M, M4-10M, HQ-PROM, JSON-PROM, BURN-30d). BENCH_WASM_OPT=1 runs wasm-opt -O3.
+# Log workloads (--only): JSON-LOKI-5k, JSON-LOKI-100k.
 # Trace workloads (--only): CP-RAND-100k, CP-RAND-1M, CP-WIDE-10k, CP-WIDE-100k, CP-DEEP-100k, SELF-100k.
 set -euo pipefail
 cd "$(dirname "$0")/.."

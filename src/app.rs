@@ -71,6 +71,7 @@ pub fn App() -> impl IntoView {
                     Page::Settings => view! { <SettingsPage/> }.into_any(),
                     Page::Slos => view! { <SlosPage/> }.into_any(),
                     Page::Traces => view! { <crate::pages::traces::TracesPage/> }.into_any(),
+                    Page::Logs => view! { <crate::pages::logs::LogsPage/> }.into_any(),
                     other => view! { <NotBuiltPage page=other/> }.into_any(),
                 }}
             </main>

@@ -120,10 +120,23 @@ async fn instant_query_renders_a_table() {
 
 #[wasm_bindgen_test]
 async fn unbuilt_pages_say_so() {
-    let el = mount_app("?page=logs");
+    let el = mount_app("?page=dashboards");
     assert!(wait_until(2_000, || query(&el, "[data-testid=page-not-built]").is_some()).await);
     let text = el.text_content().unwrap_or_default();
     assert!(text.contains("not built yet"), "{text}");
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn logs_page_lists_demo_lines_newest_first_with_their_volume() {
+    let el = mount_app("?page=logs&llimit=50");
+    assert!(wait_until(10_000, || count(&el, "[data-testid=log-row]") > 0).await, "no log rows");
+    let summary = query(&el, "[data-testid=log-summary]").and_then(|e| e.text_content()).unwrap_or_default();
+    assert!(summary.starts_with("50 line(s) from 'demo'"), "{summary}");
+    assert!(query(&el, "[data-testid=log-limit-note]").is_some(), "the limit of 50 is reached on the demo");
+    assert!(wait_until(10_000, || query(&el, "[data-testid=log-volume]").is_some()).await, "no volume chart");
+    let origin = query(&el, "[data-testid=log-volume]").and_then(|e| e.get_attribute("data-origin")).unwrap_or_default();
+    assert_eq!(origin, "server", "the demo answers the volume query");
     el.remove();
 }
 

@@ -51,17 +51,29 @@ pub fn Header() -> impl IntoView {
     }
 }
 
-/// Selects the data source by name.
+/// Selects the metrics data source by name (Prometheus-compatible sources and the demo; trace and
+/// log sources are picked on their own pages).
 #[component]
 fn SourcePicker() -> impl IntoView {
     let state = use_app_state();
     let selected = Memo::new(move |_| state.view.with(|v| v.ds.clone()));
     let options = move || {
         let mut names: Vec<(String, String)> =
-            state.sources.with(|s| s.all().iter().map(|d| (d.name.clone(), format!("{} ({})", d.name, d.kind.as_str()))).collect());
+            state.sources.with(|s| {
+                s.all()
+                    .iter()
+                    .filter(|d| d.kind.serves_metrics())
+                    .map(|d| (d.name.clone(), format!("{} ({})", d.name, d.kind.as_str())))
+                    .collect()
+            });
         let sel = selected.get();
         if !names.iter().any(|(n, _)| *n == sel) {
-            names.push((sel.clone(), format!("{sel} (not configured)")));
+            let kind = state.sources.with(|s| s.find(&sel).map(|d| d.kind.as_str()));
+            let label = match kind {
+                Some(kind) => format!("{sel} ({kind}: not a metrics source)"),
+                None => format!("{sel} (not configured)"),
+            };
+            names.push((sel.clone(), label));
         }
         names
             .into_iter()

@@ -1,8 +1,8 @@
 //! Details of one span, as text: service, operation, ids, kind, timing (start offset, duration,
 //! self time, critical-path time, each with its definition), status, build flags (orphan, outside
 //! its parent …), attributes, resource attributes, events/logs with their attributes, and links.
-//! A link opens Explore on the span's service around its time (the Logs page is not built yet, so
-//! logs cannot be opened from here).
+//! Links open the span's service around its time (±5 min) in Explore (request rate) and on the
+//! Logs page (`{service_name="…"}` on the log source last chosen there, the demo by default).
 
 use leptos::prelude::*;
 use sightline_core::trace::{flags, Trace};
@@ -111,6 +111,18 @@ pub fn SpanDetails(
     let service = s.service().to_string();
     let (from_ms, to_ms) =
         ((s.start_ns() / 1_000_000) as i64 - 5 * 60_000, (s.end_ns() / 1_000_000) as i64 + 5 * 60_000);
+    let logs_service = service.clone();
+    let open_logs = move |_| {
+        let query = sightline_core::logs::query::service_query(&logs_service);
+        state.update_view(|v| {
+            v.page = sightline_core::viewstate::Page::Logs;
+            v.logs.query = query;
+            v.logs.tab = sightline_core::logs::query::LogTab::Lines;
+            v.from = from_ms.to_string();
+            v.to = to_ms.to_string();
+        });
+    };
+    let log_source = state.view.with_untracked(|v| if v.logs.source.is_empty() { "demo".to_string() } else { v.logs.source.clone() });
     let explore = move |_| {
         let service = service.clone();
         state.update_view(|v| {
@@ -140,7 +152,12 @@ pub fn SpanDetails(
                 <button class="link" data-testid="span-explore" on:click=explore>
                     "Open this service's request rate in Explore (±5 min around the span)"
                 </button>
-                <span class="hint">" — the Logs page is not built yet, so logs of the service cannot be opened from here."</span>
+            </p>
+            <p>
+                <button class="link" data-testid="span-logs" on:click=open_logs>
+                    "Open this service's logs (±5 min around the span)"
+                </button>
+                <span class="hint">{format!(" — on the log source '{log_source}' (choose another on the Logs page)")}</span>
             </p>
         </div>
     }

@@ -1,6 +1,7 @@
 //! One module per page. Pages whose issue has not landed say so plainly ([`not_built`]).
 
 pub mod explore;
+pub mod logs;
 pub mod not_built;
 pub mod settings;
 pub mod slos;
@@ -11,3 +12,4 @@ pub mod slo_defs;
 pub mod slo_detail;
 pub mod slo_form;
 pub mod slo_io;
+pub mod slo_zone;

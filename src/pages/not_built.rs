@@ -7,12 +7,11 @@ use sightline_core::viewstate::Page;
 /// What each unbuilt page will do, in one sentence.
 pub fn plan(page: Page) -> &'static str {
     match page {
-        Page::Logs => "Logs from Loki and NDJSON files: search, level and field parsing, patterns and log-derived metrics.",
         Page::Traces => "Traces from Jaeger, Tempo, Zipkin and OTLP files: timeline, critical path, self time and bottlenecks.",
         Page::Slos => "SLOs: compliance, error budgets and multiwindow burn rates, for any Prometheus-compatible backend.",
         Page::Dashboards => "Dashboards of saved panels, and single panels embedded in other portals.",
         Page::Alerts => "Alerts: active alerts and rules from Prometheus and Alertmanager.",
-        Page::Explore | Page::Settings => "",
+        Page::Explore | Page::Logs | Page::Settings => "",
     }
 }
 

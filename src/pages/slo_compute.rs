@@ -188,7 +188,8 @@ async fn daily_increases(
 fn resolve(def: &SloDefinition, at_ms: i64) -> Result<ResolvedWindow, SloError> {
     match &def.zone {
         Zone::Fixed(o) => def.window.resolve(at_ms, o),
-        Zone::Utc | Zone::UnsupportedUsingUtc(_) => def.window.resolve(at_ms, &Utc),
+        Zone::Named(name) => super::slo_zone::resolve_named(&def.window, at_ms, name),
+        Zone::Utc => def.window.resolve(at_ms, &Utc),
     }
 }
 
@@ -196,7 +197,8 @@ fn resolve(def: &SloDefinition, at_ms: i64) -> Result<ResolvedWindow, SloError> 
 fn zone_text(def: &SloDefinition) -> String {
     match &def.zone {
         Zone::Fixed(o) => format!("UTC{o}"),
-        _ => "UTC".to_string(),
+        Zone::Named(name) => name.clone(),
+        Zone::Utc => "UTC".to_string(),
     }
 }
 
@@ -282,10 +284,6 @@ pub async fn compute(
     }
     .map_err(slo_error)?;
     warnings.extend(events.warnings().iter().cloned());
-    warnings.extend(
-        def.zone_note()
-            .filter(|_| matches!(def.zone, Zone::UnsupportedUsingUtc(_))),
-    );
 
     let timelines = would_have_fired(&tiers, &events, budget).map_err(slo_error)?;
     let firing = timelines

@@ -232,7 +232,7 @@ pub fn SloForm(
         ev.prevent_default();
         match f.to_spec() {
             Err(e) => errors.set(vec![e]),
-            Ok(spec) => match spec.validate() {
+            Ok(spec) => match super::slo_zone::check_spec(&spec) {
                 Ok(_) => {
                     errors.set(Vec::new());
                     on_save.run(spec);
@@ -315,7 +315,7 @@ pub fn SloForm(
                 <Show when=move || f.window_kind.get() == "calendar">
                     {text("Period", "slo-f-period", f.period, "1M", "1d, 1w, 1M, 1Q or 1Y")}
                     {err("window.period")}
-                    {text("Time zone", "slo-f-tz", f.time_zone, "UTC", "UTC or a fixed offset such as +02:00 are honoured; other zone names are kept for export but computed in UTC (this build has no zone database), and the SLO says so")}
+                    {text("Time zone", "slo-f-tz", f.time_zone, "UTC", "UTC, a fixed offset such as +02:00, or an IANA zone name such as Europe/Berlin (daylight-saving changes included; the browser's time-zone data checks the name and gives the offsets)")}
                     {err("window.time_zone")}
                 </Show>
                 {select("Budgeting method", "slo-f-method", f.method, vec![

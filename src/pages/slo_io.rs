@@ -91,6 +91,19 @@ impl ExportKind {
     }
 }
 
+/// What the rules export cannot express for each stored SLO, `<id>: <caveat>`.
+fn rules_caveats(specs: &[SloSpec]) -> Vec<String> {
+    specs
+        .iter()
+        .filter_map(|s| s.validate().ok())
+        .flat_map(|d| {
+            rules::caveats(&d)
+                .into_iter()
+                .map(move |c| format!("{}: {c}", d.spec.id))
+        })
+        .collect()
+}
+
 fn export_text(kind: ExportKind, specs: &[SloSpec]) -> String {
     let defs: Vec<SloDefinition> = specs.iter().filter_map(|s| s.validate().ok()).collect();
     match kind {
@@ -160,7 +173,7 @@ pub fn SloIo(
             let mut ok = Vec::new();
             let mut bad = Vec::new();
             for s in imp.specs {
-                match s.validate() {
+                match super::slo_zone::check_spec(&s) {
                     Ok(_) => ok.push(s),
                     Err(errs) => bad.push(format!(
                         "{}: {}",
@@ -264,6 +277,14 @@ pub fn SloIo(
                             message.set(Some(if copy_to_clipboard(&text) { (true, "Copied.".into()) } else { (false, "The browser refused the clipboard; use Show and copy the text.".into()) }));
                         }>"Copy"</button>
                     </div>
+                    {move || (export_kind.get() == ExportKind::Rules).then(|| {
+                        let notes = user.with(|u| rules_caveats(u));
+                        (!notes.is_empty()).then(|| view! {
+                            <ul class="panel-warnings" data-testid="slo-rules-caveats" title="What Prometheus rules cannot express exactly; the rules file's header says the same">
+                                {notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}
+                            </ul>
+                        })
+                    })}
                     {move || exported.get().map(|t| view! { <textarea data-testid="slo-export-text" rows="12" readonly prop:value=t></textarea> })}
                     <h3>"Share"</h3>
                     <p class="hint">"A link that carries your SLO definitions (selectors, objectives, windows, tiers) — never data-source addresses or credentials."</p>

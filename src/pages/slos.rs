@@ -60,7 +60,7 @@ pub fn entries(is_demo: bool, user: &[SloSpec]) -> Vec<SloEntry> {
     let entry = |spec: &SloSpec, seed: Option<String>, user: bool| SloEntry {
         id: spec.id.clone(),
         name: spec.name.clone(),
-        def: spec.validate().map_err(|e| e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")),
+        def: super::slo_zone::check_spec(spec).map_err(|e| e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")),
         seed,
         user,
     };

@@ -17,6 +17,7 @@ pub mod expression;
 pub mod raw;
 pub mod exemplars;
 pub mod traces;
+pub mod logs;
 
 use crate::state::browser;
 

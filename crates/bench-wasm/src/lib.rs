@@ -6,7 +6,7 @@
 //! Timing is done in JavaScript around these calls.
 
 use sightline_bench::inputs::{self, BurnInput, HqInput, M4Input, PromJson, SEED_BURN, SEED_HQ, SEED_JSON, SEED_M4, SEED_PCT};
-use sightline_bench::{floor, reference, traces, workloads};
+use sightline_bench::{floor, logs, reference, traces, workloads};
 use sightline_core::downsample::M4Line;
 use sightline_core::formats::prometheus::{PromError, QueryResponse};
 use wasm_bindgen::prelude::*;
@@ -266,6 +266,73 @@ impl Json {
 
     pub fn expected_v_len(&self) -> usize {
         self.gen.values.len()
+    }
+}
+
+/// JSON-LOKI: a Loki `streams` answer decoded into the columnar log store.
+#[wasm_bindgen]
+pub struct Loki {
+    gen: logs::LokiJson,
+    loaded: Vec<u8>,
+    decoded: Option<Result<sightline_core::logs::loki::LokiAnswer, PromError>>,
+}
+
+#[wasm_bindgen]
+impl Loki {
+    #[wasm_bindgen(constructor)]
+    pub fn new(lines: usize) -> Loki {
+        Loki { gen: logs::loki_json(lines, logs::SEED_LOKI), loaded: Vec::new(), decoded: None }
+    }
+
+    pub fn checksum(&self) -> String {
+        hex(inputs::checksum_bytes(&self.gen.body))
+    }
+
+    /// A copy of the generated body (what JavaScript receives from `fetch`).
+    pub fn body(&self) -> Vec<u8> {
+        self.gen.body.clone()
+    }
+
+    /// Lines and text bytes the body holds (to check the JS baselines).
+    pub fn lines(&self) -> usize {
+        self.gen.lines
+    }
+
+    pub fn text_bytes(&self) -> usize {
+        self.gen.text_bytes
+    }
+
+    /// Takes bytes handed over from JavaScript (the copy into WASM memory happens in the call).
+    pub fn load(&mut self, bytes: Vec<u8>) {
+        self.loaded = bytes;
+    }
+
+    /// Frees the last decoded result (untimed, before each run).
+    pub fn clear(&mut self) {
+        self.decoded = None;
+    }
+
+    /// The kernel on the loaded bytes; returns the number of lines.
+    pub fn run(&mut self) -> usize {
+        let r = logs::loki(&self.loaded);
+        let n = match &r {
+            Ok(sightline_core::logs::loki::LokiAnswer::Streams { store, .. }) => store.len(),
+            _ => 0,
+        };
+        self.decoded = Some(r);
+        n
+    }
+
+    pub fn floor(&self) -> f64 {
+        floor::read_bytes(&self.loaded) as f64
+    }
+
+    pub fn check(&mut self) -> Result<String, String> {
+        self.run();
+        match &self.decoded {
+            Some(r) => logs::check_loki(r, &self.gen),
+            None => Err("nothing decoded".into()),
+        }
     }
 }
 

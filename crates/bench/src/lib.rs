@@ -9,6 +9,7 @@
 //! - [`workloads`]: sizes, seeds and the timed kernels (thin calls into `sightline-core`).
 //! - [`traces`]: the CP-* and SELF-100k trace workloads, and [`jaeger_cp`], the port of Jaeger UI's
 //!   critical path they are checked against.
+//! - [`logs`]: the JSON-LOKI workloads (a Loki answer into the columnar log store).
 
 pub mod floor;
 pub mod inputs;
@@ -17,3 +18,4 @@ pub mod rng;
 pub mod workloads;
 pub mod jaeger_cp;
 pub mod traces;
+pub mod logs;

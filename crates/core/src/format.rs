@@ -60,6 +60,22 @@ where
     dt.format(pattern).to_string()
 }
 
+/// A log line's time, always to the millisecond (`2024-01-15 10:00:00.123`), so a column of them
+/// lines up; `—` for a line without a time ([`crate::logs::NO_TIME`]).
+pub fn format_log_time<Tz: TimeZone>(t_ns: i64, tz: &Tz) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    if t_ns == crate::logs::NO_TIME {
+        return "—".to_string();
+    }
+    let t_ms = t_ns.div_euclid(1_000_000);
+    match at(t_ms, tz) {
+        Some(dt) => dt.format("%Y-%m-%d %H:%M:%S%.3f").to_string(),
+        None => t_ns.to_string(),
+    }
+}
+
 /// An instant in full (`2024-01-15 10:00:00.250`, milliseconds only when not zero).
 pub fn format_datetime_ms<Tz: TimeZone>(t_ms: i64, tz: &Tz) -> String
 where

@@ -219,15 +219,16 @@ fn promtool_test_rules_fires_the_tiers_the_hand_computation_expects() {
     assert!(text.contains("SUCCESS"), "{text}\n{test}");
 }
 
-/// The same incident evaluated by Sightline itself (exact counts on a 1-minute grid): the same
-/// tiers fire at the same times as the generated rules under promtool above, so the rules are
-/// equivalent to what the app shows. Runs without promtool.
-#[test]
-fn sightline_fires_the_same_tiers_as_the_rules_on_the_incident() {
-    use sightline_core::counters::EvalGrid;
+const MIN: i64 = 60_000;
+
+/// The incident's counters at a 1-minute scrape over 300 min (bad, total) and the 1-minute grid
+/// Sightline evaluates them on.
+fn incident() -> (
+    Vec<sightline_core::series::Series>,
+    Vec<sightline_core::series::Series>,
+    sightline_core::counters::EvalGrid,
+) {
     use sightline_core::series::{Labels, Series};
-    use sightline_core::slo::{would_have_fired, CountMode, Counted, SliEvents};
-    const MIN: i64 = 60_000;
     let series = |code: &str, f: &dyn Fn(i64) -> f64| {
         let mut labels = Labels::default();
         labels.0.insert("code".into(), code.into());
@@ -239,13 +240,21 @@ fn sightline_fires_the_same_tiers_as_the_rules_on_the_incident() {
     };
     let ok = series("200", &|m| 6000.0 * m as f64);
     let bad = series("500", &|m| 600.0 * (m.clamp(60, 120) - 60) as f64);
-    let total = vec![ok, bad.clone()];
-    let bad = vec![bad];
-    let grid = EvalGrid {
+    let grid = sightline_core::counters::EvalGrid {
         start_ms: MIN,
         end_ms: 300 * MIN,
         step_ms: MIN,
     };
+    (vec![bad.clone()], vec![ok, bad], grid)
+}
+
+/// The same incident evaluated by Sightline itself (exact counts on a 1-minute grid): the same
+/// tiers fire at the same times as the generated rules under promtool above, so the rules are
+/// equivalent to what the app shows. Runs without promtool.
+#[test]
+fn sightline_fires_the_same_tiers_as_the_rules_on_the_incident() {
+    use sightline_core::slo::{would_have_fired, CountMode, Counted, SliEvents};
+    let (bad, total, grid) = incident();
     let events = SliEvents::ratio(Counted::Bad, &bad, &total, grid, CountMode::Exact).unwrap();
     let def = availability();
     let timelines = would_have_fired(&def.alerts.tiers, &events, def.objective.budget()).unwrap();
@@ -267,4 +276,113 @@ fn sightline_fires_the_same_tiers_as_the_rules_on_the_incident() {
         ["page, fast", "page, slow", "ticket, fast", "ticket, slow"]
     );
     assert_eq!(firing_at(200), ["ticket, fast", "ticket, slow"]);
+}
+
+fn with_method(mut s: SloSpec, budgeting: BudgetingSpec) -> SloSpec {
+    s.budgeting = budgeting;
+    s
+}
+
+fn availability_spec() -> SloSpec {
+    availability().spec
+}
+
+#[test]
+fn slice_and_calendar_rule_files_pass_promtool_check_rules() {
+    let timeslices = with_method(
+        availability_spec(),
+        BudgetingSpec::Timeslices {
+            slice: "5m".into(),
+            slice_target: "0.99".into(),
+        },
+    );
+    let mut ratio_slices = with_method(
+        availability_spec(),
+        BudgetingSpec::RatioTimeslices { slice: "1m".into() },
+    );
+    ratio_slices.id = "api-mean-of-ratios".into();
+    let mut calendar = availability_spec();
+    calendar.id = "api-monthly".into();
+    calendar.window = WindowSpec::Calendar {
+        period: "1M".into(),
+        time_zone: "Europe/Berlin".into(),
+    };
+    let defs: Vec<SloDefinition> = [timeslices, ratio_slices, calendar]
+        .iter()
+        .map(|s| s.validate().unwrap())
+        .collect();
+    let text = rules_yaml(&defs);
+    for want in [
+        "- name: sightline-slo-api-availability-slices\n  interval: 5m",
+        "record: slo:slice_good:bool5m",
+        "record: slo:slice_sli:ratio1m",
+        "1 - avg_over_time(slo:slice_good:bool5m{sightline_id=\"api-availability\"}[30d])",
+        "# api-monthly: calendar 1M (Europe/Berlin): not expressible in Prometheus rules",
+        "# api-availability: budgeting method Timeslices: slo:slice_good:bool5m is recorded once per 5m",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in\n{text}");
+    }
+    let Some(tool) = promtool() else { return };
+    let dir = tmpdir("check-slices");
+    std::fs::write(dir.join("rules.yml"), &text).unwrap();
+    let out = run(&tool, &["check", "rules", "rules.yml"], &dir);
+    assert!(out.contains("SUCCESS"), "{out}");
+}
+
+/// The incident of the test above with Timeslices of 10 min and a slice target of 99 %: the
+/// errors grow during minutes 61–120, so the slices ending at 70, 80, …, 120 min hold 6 000
+/// errors in 66 000 requests (good ratio 0.909 < 0.99) and are bad; the 24 others are good. By
+/// hand: 6 bad of 30 slices → period error ratio 0.2, budget remaining 1 − 0.2 / 0.001 = −199.
+/// Prometheus (slices evaluated every 10 min from 0; the first has one sample and no rate) and
+/// Sightline's own slices (ending at 300 min) agree. promtool's unit tests run every group at the
+/// test's `evaluation_interval`, not at the group's `interval`, so the test evaluates every 10 min.
+#[test]
+fn timeslice_rules_count_the_bad_slices_sightline_counts() {
+    use sightline_core::slo::{measure, CountMode, Counted, SliEvents};
+    let def = with_method(
+        availability_spec(),
+        BudgetingSpec::Timeslices {
+            slice: "10m".into(),
+            slice_target: "0.99".into(),
+        },
+    )
+    .validate()
+    .unwrap();
+
+    let (bad, total, grid) = incident();
+    let events = SliEvents::ratio(Counted::Bad, &bad, &total, grid, CountMode::Exact).unwrap();
+    let m = measure(&def.method, &events, 0, 300 * MIN).unwrap();
+    let slices = m.slices.unwrap();
+    assert_eq!((slices.good, slices.bad), (24, 6));
+    assert_eq!(m.error_ratio, Some(0.2));
+
+    let Some(tool) = promtool() else { return };
+    let dir = tmpdir("test-slices");
+    std::fs::write(dir.join("rules.yml"), rules_yaml(std::slice::from_ref(&def))).unwrap();
+    let sample = |expr: &str, at: &str, value: &str| {
+        format!(
+            "      - expr: '{expr}{{sightline_id=\"api-availability\"}}'\n        eval_time: {at}\n        exp_samples:\n          - labels: '{expr}{{sightline_id=\"api-availability\",sightline_service=\"api\"}}'\n            value: {value}\n"
+        )
+    };
+    let mut test = String::from(
+        "rule_files:\n  - rules.yml\nevaluation_interval: 10m\ntests:\n  - interval: 1m\n    input_series:\n\
+         \x20     - series: 'http_requests_total{job=\"api\",code=\"200\"}'\n        values: '0+6000x300'\n\
+         \x20     - series: 'http_requests_total{job=\"api\",code=\"500\"}'\n        values: '0x60 600+600x59 36000x180'\n\
+         \x20   promql_expr_test:\n",
+    );
+    test.push_str(&sample("slo:slice_good:bool10m", "60m", "1"));
+    test.push_str(&sample("slo:slice_good:bool10m", "70m", "0"));
+    test.push_str(&sample("slo:slice_good:bool10m", "120m", "0"));
+    test.push_str(&sample("slo:slice_good:bool10m", "130m", "1"));
+    // Float noise of avg_over_time (0.20000000000000007) is not the point: compare within 1e-9.
+    let near = |expr: &str, value: &str| {
+        format!(
+            "      - expr: 'abs({expr}{{sightline_id=\"api-availability\"}} - ({value})) < bool 1e-9'\n        eval_time: 305m\n        exp_samples:\n          - labels: '{{sightline_id=\"api-availability\",sightline_service=\"api\"}}'\n            value: 1\n"
+        )
+    };
+    test.push_str(&near("slo:period_sli_error:ratio", "0.2"));
+    test.push_str(&near("slo:error_budget_remaining:ratio", "-199"));
+    std::fs::write(dir.join("test.yml"), &test).unwrap();
+    let text = run(&tool, &["test", "rules", "test.yml"], &dir);
+    assert!(text.contains("SUCCESS"), "{text}\n{test}");
 }

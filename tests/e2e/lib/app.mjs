@@ -204,3 +204,13 @@ export function needBackends({ expected, prom, vm }) {
   assert(expected && prom && vm,
     'backends not started: E2E_STATE must name a directory prepared by `scripts/backends.sh start` (run the suite with scripts/e2e.sh)');
 }
+
+/** Adds a source of `kind` (jaeger, tempo, zipkin, loki …) through Settings. */
+export async function addKindSource(page, baseUrl, { name, kind, url }) {
+  await open(page, baseUrl, { page: 'settings' });
+  await page.fill('[data-testid=ds-name]', name);
+  await page.selectOption('[data-testid=ds-kind]', kind);
+  await page.fill('[data-testid=ds-url]', url);
+  await page.click('[data-testid=ds-save]');
+  await page.locator('[data-testid=ds-row]', { hasText: name }).first().waitFor({ timeout: 10000 });
+}

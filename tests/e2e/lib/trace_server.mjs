@@ -18,6 +18,19 @@
 // Not served: Tempo /api/v2/traces/{id} — no real capture of it exists (the shared fixtures hold
 // none), so it answers the generic 404 like any unknown path.
 //
+// Loki (below the prefix /loki, so a source URL is <server>/loki): captured answers of a real Loki
+// from tests/fixtures/loki (see its PROVENANCE.md), served byte for byte by query:
+//   - /loki/api/v1/query_range with a log query: the captured `streams` answer (50 flow records);
+//     with a line filter (|= or |~) the captured filtered answer; a query mentioning "dropped" the
+//     captured empty answer;
+//   - a metric query naming SrcK8S_Namespace: the captured 57-series matrix; a metric query by
+//     app: the captured one-series matrix; any other metric query (such as the Logs page's volume
+//     query) has no capture: 400 with a plain-text message, as Loki answers errors;
+//   - /loki/api/v1/label/<name>/values: the captured namespace list for names containing
+//     "Namespace", else the values found in the captured streams; /loki/api/v1/labels: the label
+//     names found in the captured streams (the endpoint's real shape).
+//   Time ranges are not applied (the captures are from February 2024).
+//
 //   node tests/e2e/lib/trace_server.mjs      listens on 127.0.0.1:$TRACE_PORT (default 18686)
 import http from 'node:http';
 import fs from 'node:fs';
@@ -42,7 +55,52 @@ export function loadCaptures() {
     tempoTrace: read('tempo', 'kiali-bookinfo-trace-by-id.json'),
     tempoTraceId: '3ba55609c3cde49649cd77d1f9dcd936',
     zipkin,
+    loki: {
+      streams: read('loki', 'netobserv-streams-flow-records.json'),
+      streamsFiltered: read('loki', 'netobserv-streams-flow-records-sent.json'),
+      streamsEmpty: read('loki', 'netobserv-streams-empty.json'),
+      matrixNamespace: read('loki', 'netobserv-matrix-namespace.json'),
+      matrixApp: read('loki', 'netobserv-matrix-app.json'),
+      namespaces: read('loki', 'netobserv-label-values-namespaces.json'),
+    },
   };
+}
+
+function lokiStreamLabels(captures) {
+  const out = {};
+  for (const body of [captures.loki.streams, captures.loki.streamsFiltered]) {
+    for (const s of JSON.parse(body).data.result) {
+      for (const [k, v] of Object.entries(s.stream)) (out[k] ??= new Set()).add(v);
+    }
+  }
+  return out;
+}
+
+function lokiRoute(captures, p, q) {
+  const json = (status, v) => [status, 'application/json', v];
+  const text = (status, s) => [status, 'text/plain; charset=utf-8', s];
+  let m;
+  if (p === '/loki/loki/api/v1/query_range') {
+    const query = (q.get('query') || '').trim();
+    if (!query) return text(400, 'query parameter is required\n');
+    if (query.startsWith('{')) {
+      if (/dropped/i.test(query)) return json(200, captures.loki.streamsEmpty);
+      if (/\|[=~]/.test(query)) return json(200, captures.loki.streamsFiltered);
+      return json(200, captures.loki.streams);
+    }
+    if (query.includes('SrcK8S_Namespace')) return json(200, captures.loki.matrixNamespace);
+    if (/by\s*\(\s*app\s*\)/.test(query)) return json(200, captures.loki.matrixApp);
+    return text(400, `fixture server: no captured Loki answer for the metric query ${query}\n`);
+  }
+  if (p === '/loki/loki/api/v1/labels') {
+    return json(200, JSON.stringify({ status: 'success', data: Object.keys(lokiStreamLabels(captures)).sort() }));
+  }
+  if ((m = p.match(/^\/loki\/loki\/api\/v1\/label\/([^/]+)\/values$/))) {
+    const name = decodeURIComponent(m[1]);
+    if (name.includes('Namespace')) return json(200, captures.loki.namespaces);
+    return json(200, JSON.stringify({ status: 'success', data: [...(lokiStreamLabels(captures)[name] ?? [])].sort() }));
+  }
+  return null;
 }
 
 const pad = (id, n) => String(id || '').toLowerCase().padStart(n, '0');
@@ -69,6 +127,11 @@ export function route(captures, method, url) {
   const json = (status, v) => [status, 'application/json', typeof v === 'string' || Buffer.isBuffer(v) ? v : JSON.stringify(v)];
   const text = (status, s) => [status, 'text/plain; charset=utf-8', s];
   let m;
+
+  if (p.startsWith('/loki/')) {
+    const answer = lokiRoute(captures, p, q);
+    if (answer) return answer;
+  }
 
   // Jaeger
   if (p === '/jaeger/api/services') {

@@ -4,7 +4,7 @@ import {
   SEL, assert, open, waitPanel, legendTexts, assertChartDrawn, urlParams,
 } from '../lib/app.mjs';
 
-const UNBUILT = ['logs', 'dashboards', 'alerts'];
+const UNBUILT = ['dashboards', 'alerts'];
 
 export default [
   {
@@ -73,7 +73,7 @@ export default [
     },
   },
   {
-    name: 'unbuilt pages (logs, dashboards, alerts) say so',
+    name: 'unbuilt pages (dashboards, alerts) say so',
     async run({ page, baseUrl }) {
       for (const p of UNBUILT) {
         await open(page, baseUrl, { page: p });
@@ -83,9 +83,9 @@ export default [
       }
       // Navigation through the header works too and lands back on a working Explore.
       await open(page, baseUrl);
-      await page.click('[data-testid=nav-logs]');
+      await page.click('[data-testid=nav-alerts]');
       await page.locator(SEL.pageNotBuilt).waitFor({ state: 'visible', timeout: 5000 });
-      assert(urlParams(page).page === 'logs', `nav-logs should put page=logs in the URL: ${page.url()}`);
+      assert(urlParams(page).page === 'alerts', `nav-alerts should put page=alerts in the URL: ${page.url()}`);
       await page.click('[data-testid=nav-explore]');
       await waitPanel(page, 'data');
       assert(await page.locator(SEL.pageNotBuilt).count() === 0, 'page-not-built should be gone on Explore');

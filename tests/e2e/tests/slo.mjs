@@ -37,7 +37,7 @@ async function promIncrease(prom, selector, windowText, tS) {
   return r.length ? Number(r[0].value[1]) : 0;
 }
 
-const tile = (page) => page.locator(`[data-testid=slo-tile][data-slo=${SLO_ID}]`);
+const tile = (page, id = SLO_ID) => page.locator(`[data-testid=slo-tile][data-slo=${id}]`);
 
 async function waitState(page, selector, timeout = 30000) {
   await page.waitForFunction((sel) => {
@@ -50,10 +50,10 @@ async function waitState(page, selector, timeout = 30000) {
   assert(state === 'data', `${selector} ended in state ${state}: ${(await page.locator(selector).innerText()).slice(0, 400)}`);
 }
 
-/** Checks the tile's SLI and budget remaining against the hand counts at its grid end. */
-async function checkTile(page, ctx) {
-  await waitState(page, `[data-testid=slo-tile][data-slo=${SLO_ID}]`);
-  const t = tile(page);
+/** Checks the tile's SLI and budget remaining (budget `budget`) against the hand counts at its grid end. */
+async function checkTile(page, ctx, { id = SLO_ID, budget = BUDGET } = {}) {
+  await waitState(page, `[data-testid=slo-tile][data-slo=${id}]`);
+  const t = tile(page, id);
   const gridEndS = Number(await t.locator('[data-grid-end]').getAttribute('data-grid-end')) / 1000;
   const { over } = model(ctx.expected);
   const c = over(gridEndS, 86400);
@@ -61,8 +61,37 @@ async function checkTile(page, ctx) {
   const sli = Number(await t.locator('[data-testid=slo-sli]').getAttribute('data-value'));
   const remaining = Number(await t.locator('[data-testid=slo-remaining]').getAttribute('data-value'));
   assertClose(sli, 1 - e, 1e-12, `SLI at ${gridEndS} (${c.bad} bad of ${c.total})`);
-  assertClose(remaining, 1 - e / BUDGET, 1e-9, 'budget remaining = 1 − e/B');
+  assertClose(remaining, 1 - e / budget, 1e-9, `budget remaining = 1 − e/B with B = ${budget}`);
   return { gridEndS, c };
+}
+
+/**
+ * On the SLO page: each tier's long- and short-window burn rate against the hand counts at the
+ * page's grid end with budget `budget`, firing iff both exceed the factor; with `prom`, the long
+ * window's burn also from Prometheus' increase(). Returns the grid end (s).
+ */
+async function checkTiers(page, expected, budget, prom) {
+  await waitState(page, '[data-testid=slo-detail]');
+  const detailEndS = Number(await page.locator('[data-testid=slo-detail] [data-grid-end]').getAttribute('data-grid-end')) / 1000;
+  const { over } = model(expected);
+  const metric = expected.slo.metric;
+  for (const [name, long, short, factor] of TIERS) {
+    const row = page.locator(`[data-testid=slo-tier][data-tier="${name}"]`);
+    const lc = over(detailEndS, long);
+    const sc = over(detailEndS, short);
+    const lb = lc.bad / lc.total / budget;
+    const sb = sc.bad / sc.total / budget;
+    assertClose(Number(await row.locator('[data-testid=slo-tier-long]').getAttribute('data-value')), lb, 1e-9, `${name}: long-window burn`);
+    assertClose(Number(await row.locator('[data-testid=slo-tier-short]').getAttribute('data-value')), sb, 1e-9, `${name}: short-window burn`);
+    if (prom) {
+      const pBad = await promIncrease(prom, `${metric}{code=~"5.."}`, `${long}s`, detailEndS);
+      const pTotal = await promIncrease(prom, metric, `${long}s`, detailEndS);
+      assertClose(pBad / pTotal / budget, lb, 1e-6, `${name}: long-window burn from Prometheus increase()`);
+    }
+    const firing = (await row.locator('[data-testid=slo-tier-firing]').innerText()).trim() === 'firing';
+    assert(firing === (lb > factor && sb > factor), `${name}: firing ${firing}, but burns are ${lb} and ${sb} against ${factor}`);
+  }
+  return detailEndS;
 }
 
 export default [
@@ -102,23 +131,7 @@ export default [
 
       // Its page: burn rates per tier, firing, charts, derivation.
       await tile(page).locator('[data-testid=slo-open]').click();
-      await waitState(page, '[data-testid=slo-detail]');
-      const detailEndS = Number(await page.locator('[data-testid=slo-detail] [data-grid-end]').getAttribute('data-grid-end')) / 1000;
-      const { over } = model(expected);
-      for (const [name, long, short, factor] of TIERS) {
-        const row = page.locator(`[data-testid=slo-tier][data-tier="${name}"]`);
-        const lc = over(detailEndS, long);
-        const sc = over(detailEndS, short);
-        const lb = lc.bad / lc.total / BUDGET;
-        const sb = sc.bad / sc.total / BUDGET;
-        assertClose(Number(await row.locator('[data-testid=slo-tier-long]').getAttribute('data-value')), lb, 1e-9, `${name}: long-window burn`);
-        assertClose(Number(await row.locator('[data-testid=slo-tier-short]').getAttribute('data-value')), sb, 1e-9, `${name}: short-window burn`);
-        const pBad = await promIncrease(prom, `${metric}{code=~"5.."}`, `${long}s`, detailEndS);
-        const pTotal = await promIncrease(prom, metric, `${long}s`, detailEndS);
-        assertClose(pBad / pTotal / BUDGET, lb, 1e-6, `${name}: long-window burn from Prometheus increase()`);
-        const firing = (await row.locator('[data-testid=slo-tier-firing]').innerText()).trim() === 'firing';
-        assert(firing === (lb > factor && sb > factor), `${name}: firing ${firing}, but burns are ${lb} and ${sb} against ${factor}`);
-      }
+      await checkTiers(page, expected, BUDGET, prom);
       const budgetText = (await page.locator('[data-testid=slo-budget]').innerText()).trim();
       assert(budgetText.startsWith('7m12s'), `error budget in time = 0.5 % of 1 d = 432 s: ${JSON.stringify(budgetText)}`);
       assert(await page.locator('[data-testid=slo-detail] canvas').count() === 3, 'three charts on the SLO page');
@@ -150,6 +163,67 @@ export default [
       // Stored: a reload keeps it.
       await page.reload();
       await checkTile(page, ctx);
+    },
+  },
+  {
+    name: 'prometheus: a user SLO imported through the file picker, then its objective edited: tile and page follow the new budget',
+    async run(ctx) {
+      needBackends(ctx);
+      const { page, baseUrl, expected, prom } = ctx;
+      const metric = expected.slo.metric;
+      const id = 'e2e-from-file';
+      await addSource(page, baseUrl, { name: 'prom', url: prom });
+      await open(page, baseUrl, { page: 'slos', ds: 'prom' });
+      await page.locator('[data-testid=slo-empty]').waitFor({ timeout: 15000 });
+
+      // An OpenSLO v1 file (99.5 % over a rolling day) chosen in the file input.
+      const yaml = [
+        'apiVersion: openslo/v1',
+        'kind: SLO',
+        `metadata: {name: ${id}, displayName: E2E from a file}`,
+        'spec:',
+        '  service: e2e',
+        '  indicator:',
+        '    metadata: {name: e2e-from-file-sli}',
+        '    spec:',
+        '      ratioMetric:',
+        '        counter: true',
+        `        bad: {metricSource: {type: Prometheus, spec: {query: '${metric}{code=~"5.."}'}}}`,
+        `        total: {metricSource: {type: Prometheus, spec: {query: '${metric}'}}}`,
+        '  timeWindow: [{duration: 1d, isRolling: true}]',
+        '  budgetingMethod: Occurrences',
+        '  objectives: [{target: 0.995}]',
+        '',
+      ].join('\n');
+      await page.locator('[data-testid=slo-io] summary').click();
+      await page.setInputFiles('[data-testid=slo-import-file]', { name: 'e2e.openslo.yaml', mimeType: 'application/yaml', buffer: Buffer.from(yaml) });
+      const preview = page.locator('[data-testid=slo-import-preview]');
+      await preview.waitFor({ timeout: 5000 });
+      assert(/OpenSLO/.test(await preview.innerText()) && (await preview.innerText()).includes('E2E from a file'), `preview: ${await preview.innerText()}`);
+      await page.click('[data-testid=slo-import-add]');
+      const before = await checkTile(page, ctx, { id, budget: 0.005 });
+      assert(before.c.bad > 0, 'the incident is inside the window');
+
+      // Edit: objective 99.5 → 99 (budget 0.005 → 0.01). The SLI stays, budget remaining and
+      // burn rates follow 1 − e/0.01 and e/0.01.
+      await tile(page, id).locator('[data-testid=slo-edit]').click();
+      const objective = page.locator('[data-testid=slo-f-objective]');
+      await objective.waitFor({ timeout: 5000 });
+      assert((await objective.inputValue()) === '0.995', `the form shows the stored objective: ${await objective.inputValue()}`);
+      await objective.fill('99');
+      await page.click('[data-testid=slo-f-save]');
+      await page.waitForFunction((sel) => /Objective 99(\.0+)?\s?%/.test(document.querySelector(sel)?.textContent || ''),
+        `[data-testid=slo-tile][data-slo=${id}] [data-testid=slo-objective]`, { timeout: 10000 })
+        .catch(async () => { throw new Error(`objective text: ${await tile(page, id).locator('[data-testid=slo-objective]').innerText()}`); });
+      const after = await checkTile(page, ctx, { id, budget: 0.01 });
+      const remaining = Number(await tile(page, id).locator('[data-testid=slo-remaining]').getAttribute('data-value'));
+      const e = after.c.bad / after.c.total;
+      assert(Math.abs(remaining - (1 - e / 0.005)) > 1e-6, `budget remaining changed with the objective: ${remaining}`);
+
+      await tile(page, id).locator('[data-testid=slo-open]').click();
+      await checkTiers(page, expected, 0.01);
+      const budgetText = (await page.locator('[data-testid=slo-budget]').innerText()).trim();
+      assert(budgetText.startsWith('14m24s'), `error budget in time = 1 % of 1 d = 864 s: ${JSON.stringify(budgetText)}`);
     },
   },
 ];

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assert, open, explore, assertChartDrawn } from '../lib/app.mjs';
+import { assert, open, explore, assertChartDrawn, addKindSource } from '../lib/app.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURES = path.resolve(HERE, '..', '..', 'fixtures');
@@ -16,15 +16,7 @@ export function needTraceServer(ctx) {
   assert(ctx.trace, 'trace fixture server not started: run the suite with scripts/e2e.sh (it sets TRACE_URL)');
 }
 
-/** Adds a trace source through Settings. */
-export async function addTraceSource(page, baseUrl, { name, kind, url }) {
-  await open(page, baseUrl, { page: 'settings' });
-  await page.fill('[data-testid=ds-name]', name);
-  await page.selectOption('[data-testid=ds-kind]', kind);
-  await page.fill('[data-testid=ds-url]', url);
-  await page.click('[data-testid=ds-save]');
-  await page.locator('[data-testid=ds-row]', { hasText: name }).first().waitFor({ timeout: 10000 });
-}
+export const addTraceSource = addKindSource;
 
 export async function waitTraceView(page, timeout = 15000) {
   await page.waitForSelector('[data-testid=trace-summary], [data-testid=trace-error]', { timeout });

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use serde_json::{json, Value};
 use sightline_bench::inputs::{self, Sizes, SEED_BURN, SEED_HQ, SEED_JSON, SEED_M4, SEED_PCT};
-use sightline_bench::{floor, traces, workloads};
+use sightline_bench::{floor, logs, traces, workloads};
 
 struct Opts {
     out: String,
@@ -159,6 +159,22 @@ fn main() {
         }
         out.insert(workloads::JSON.into(), v);
         eprintln!("native {}: done", workloads::JSON);
+    }
+    for (id, full_lines) in logs::LOKI_LINES {
+        if !want(id) {
+            continue;
+        }
+        let t = Instant::now();
+        let j = logs::loki_json(((full_lines as f64 * o.scale).round() as usize).max(1), logs::SEED_LOKI);
+        let gen_ms = t.elapsed().as_secs_f64() * 1e3;
+        let check = logs::check_loki(&logs::loki(&j.body), &j);
+        failed |= check.is_err();
+        let mut v = result(check, j.body.len(), inputs::checksum_bytes(&j.body), gen_ms);
+        if v["check"]["ok"] == true {
+            (v["kernel"], v["floor"]) = time_pair(w, r, || logs::loki(&j.body), || floor::read_bytes(&j.body));
+        }
+        out.insert(id.into(), v);
+        eprintln!("native {id}: done");
     }
     if want(workloads::BURN) {
         let t = Instant::now();

@@ -8,7 +8,8 @@
 //! 3. Tree: lines are grouped by (word count, first word), a masked first word as `<*>`.
 //! 4. Match: in that group, the template with the highest similarity (positions where template
 //!    and line have the same word, over the word count; `<*>` positions do not count) absorbs the
-//!    line if the similarity is at least [`SIMILARITY`], and positions that differ become `<*>`;
+//!    line if the similarity is more than [`SIMILARITY`] (so `request completed` and
+//!    `request failed` stay apart), and positions that differ become `<*>`;
 //!    otherwise the line starts a new template. At most [`MAX_PATTERNS`] templates: lines that
 //!    would start another are counted as unclustered, never dropped silently.
 //!
@@ -19,8 +20,9 @@ use std::collections::HashMap;
 use super::fields;
 use super::model::{LogStore, NO_TIME};
 
-/// Drain3's default similarity threshold.
-pub const SIMILARITY: f64 = 0.4;
+/// The similarity a line must exceed to join a template: more than half of its words. (Drain3's
+/// default, 0.4, merges two-word messages that share one word, such as success and failure.)
+pub const SIMILARITY: f64 = 0.5;
 /// The most templates kept.
 pub const MAX_PATTERNS: usize = 1000;
 /// The most words of a message considered (the rest become one `<…>`).
@@ -66,7 +68,7 @@ pub fn patterns(store: &LogStore) -> Patterns {
         let best = members
             .iter()
             .map(|&c| (c, similarity(&clusters[c].tokens, &tokens)))
-            .filter(|&(_, s)| s >= SIMILARITY)
+            .filter(|&(_, s)| s > SIMILARITY)
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
         let index = match best {
             Some((c, _)) => {
@@ -179,14 +181,17 @@ mod tests {
             "user carol logged in from 10.0.0.3",
             "level=error msg=\"payment 42 declined\" status=502",
             "disk full",
+            "request completed",
+            "request failed",
         ]);
         let p = patterns(&s);
-        assert_eq!(p.patterns.len(), 3, "{:?}", p.patterns);
+        assert_eq!(p.patterns.len(), 5, "{:?}", p.patterns);
         assert_eq!(p.patterns[0].template, "user <*> logged in from <*>");
         assert_eq!(p.patterns[0].count, 3);
         assert_eq!(p.patterns[0].first_ns, Some(0));
         assert_eq!(p.patterns[0].last_ns, Some(2000));
-        assert_eq!(p.patterns.iter().map(|x| x.count).sum::<usize>(), 5);
+        assert_eq!(p.patterns.iter().map(|x| x.count).sum::<usize>(), 7);
+        assert!(p.patterns.iter().any(|x| x.template == "request failed"), "half the words in common is not enough");
         assert!(p.patterns.iter().any(|x| x.template == "payment <*> declined" && x.levels[Level::Error.index()] == 1));
         assert_eq!(p.unclustered, 0);
     }

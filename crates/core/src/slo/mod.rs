@@ -5,6 +5,8 @@
 //!   [`Ratio`]s for budgets, factors and thresholds; `f64` only at the end.
 //! - [`window`]: rolling (`28d`) and calendar (month, week … in a time zone) windows resolved at
 //!   a `now`.
+//! - [`zone`]: named time zones (`Europe/Berlin`) through a small offset trait the app answers
+//!   with the browser's `Intl` (no zone database in the bundle), as a `chrono::TimeZone`.
 //! - [`events`]: bad and total events on an evaluation grid from counter samples, exact or
 //!   Prometheus-compatible, ratio or latency (histogram bucket) SLIs; prefix sums make any window
 //!   O(1); data coverage per step.
@@ -18,7 +20,8 @@
 //! - [`spec`]: user SLO definitions as typed ([`spec::SloSpec`], the JSON storage form) and their
 //!   validation into [`spec::SloDefinition`] with per-field errors; [`selector`] checks selectors.
 //! - [`openslo`], [`sloth`]: OpenSLO v1 and Sloth `prometheus/v1` YAML import and export
-//!   ([`yaml`] is the shared plumbing); [`rules`]: Prometheus recording and alerting rules;
+//!   ([`yaml`] is the shared plumbing); [`rules`]: Prometheus recording and alerting rules
+//!   ([`slice_rules`] for the time-slice methods);
 //!   [`store`]: the versioned storage document, share links and format-detecting import;
 //!   [`history`]: the series of an SLO's charts.
 //!
@@ -40,11 +43,13 @@ pub mod events;
 pub mod objective;
 pub mod prefix;
 pub mod window;
+pub mod zone;
 
 pub mod history;
 pub mod openslo;
 pub mod rules;
 pub mod selector;
+pub mod slice_rules;
 pub mod sloth;
 pub mod spec;
 pub mod store;

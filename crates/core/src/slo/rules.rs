@@ -14,17 +14,22 @@
 //!   compares), with the tier's `for:`, `severity` `critical` (page) or `warning` (ticket), and the
 //!   factor's derivation in the annotations.
 //!
-//! What rules cannot express is said in the file's header comment: time-slice budgeting methods
-//! (the period rule is a ratio of sums), calendar windows (the nominal period is used), and that
-//! a latency threshold must be a bucket edge that exists in the data.
+//! - Time-slice budgeting methods get a per-slice recording rule in a second group
+//!   `sightline-slo-<id>-slices` evaluated once per slice, and the period's error ratio
+//!   `slo:period_sli_error:ratio` from it ([`super::slice_rules`]).
+//!
+//! What rules cannot express is said in the file's header comment and by [`caveats`] (which the
+//! UI shows beside the export): calendar windows (a range selector has a fixed length and PromQL
+//! knows only UTC, so the nominal period is used as a rolling one), where slice rules differ from
+//! Sightline's slices, and that a latency threshold must be a bucket edge that exists in the data.
 
 use std::collections::BTreeMap;
 
 use serde_norway::Value;
 
 use super::alerts::{Severity, Tier};
-use super::budget::BudgetingMethod;
 use super::selector::sum_rate;
+use super::slice_rules::{period_error_expr, slice_rule};
 use super::spec::{duration_text, SliDef, SloDefinition};
 use super::window::SloWindow;
 use super::yaml::{emit_stream, seq, Map};
@@ -33,6 +38,14 @@ use super::Counted;
 /// The recording rule name for the error ratio over `window` (`slo:sli_error:ratio_rate1h`).
 pub fn error_ratio_record(window: &str) -> String {
     format!("slo:sli_error:ratio_rate{window}")
+}
+
+/// The period's error ratio under a time-slice budgeting method.
+pub const PERIOD_SLICES_RECORD: &str = "slo:period_sli_error:ratio";
+
+/// The name of an SLO's slice rule group.
+pub fn slice_group_name(def: &SloDefinition) -> String {
+    format!("sightline-slo-{}-slices", def.spec.id)
 }
 
 /// The alert name of every tier.
@@ -127,9 +140,20 @@ pub fn rules(def: &SloDefinition) -> Vec<Rule> {
         expr: format!("vector({budget})"),
         labels: labels.clone(),
     });
+    let period_error = match slice_rule(def) {
+        Some(rule) => {
+            out.push(Rule::Record {
+                record: PERIOD_SLICES_RECORD.into(),
+                expr: period_error_expr(def, &rule, &period),
+                labels: labels.clone(),
+            });
+            own(def, PERIOD_SLICES_RECORD)
+        }
+        None => own(def, &error_ratio_record(&period)),
+    };
     out.push(Rule::Record {
         record: "slo:error_budget_remaining:ratio".into(),
-        expr: format!("1 - {} / {budget}", own(def, &error_ratio_record(&period))),
+        expr: format!("1 - {period_error} / {budget}"),
         labels: labels.clone(),
     });
     let period_ms = def.nominal_period_ms();
@@ -222,17 +246,20 @@ fn rule_value(r: &Rule) -> Value {
 /// What the rules do not express for `def`, for the header comment.
 pub fn caveats(def: &SloDefinition) -> Vec<String> {
     let mut out = Vec::new();
-    if !matches!(def.method, BudgetingMethod::Occurrences) {
-        out.push(format!(
-            "budgeting method {}: the period rule below is a ratio of sums (Occurrences); the alerts are the same as Sightline's, which also use ratios of sums",
-            def.method.name()
+    if let Some(rule) = slice_rule(def) {
+        out.push(super::slice_rules::caveat(
+            def,
+            &rule,
+            &slice_group_name(def),
         ));
     }
     if let SloWindow::Calendar(p) = def.window {
         out.push(format!(
-            "calendar {} window: Prometheus rules cannot align to calendar periods; the nominal {} is used as a rolling period",
-            p.name(),
-            duration_text(def.nominal_period_ms())
+            "{}: not expressible in Prometheus rules — a range selector has a fixed length and PromQL's calendar functions know only UTC — so the period rules use the nominal {} as a rolling window: slo:error_budget_remaining:ratio is the budget left over the last {}, not in this calendar {}",
+            def.spec.window.describe(),
+            duration_text(def.nominal_period_ms()),
+            duration_text(def.nominal_period_ms()),
+            p.name()
         ));
     }
     if let SliDef::Latency { threshold_le, .. } = def.sli {
@@ -256,11 +283,24 @@ pub fn rules_yaml(defs: &[SloDefinition]) -> String {
     }
     let groups: Vec<Value> = defs
         .iter()
-        .map(|d| {
-            Map::new()
+        .flat_map(|d| {
+            let slices = slice_rule(d).map(|r| {
+                let rule = Rule::Record {
+                    record: r.record,
+                    expr: r.expr,
+                    labels: base_labels(d),
+                };
+                Map::new()
+                    .with("name", slice_group_name(d))
+                    .with("interval", r.interval)
+                    .with("rules", seq(vec![rule_value(&rule)]))
+                    .into()
+            });
+            let main: Value = Map::new()
                 .with("name", format!("sightline-slo-{}", d.spec.id))
                 .with("rules", seq(rules(d).iter().map(rule_value).collect()))
-                .into()
+                .into();
+            slices.into_iter().chain(std::iter::once(main))
         })
         .collect();
     emit_stream(&[(comments, Map::new().with("groups", seq(groups)).into())])

@@ -9,9 +9,10 @@
 //!   the threshold, valid = the `+Inf` bucket). Sightline applies `increase()`/`sum()` itself, so
 //!   the user gives selectors, not expressions.
 //! - Windows: rolling (a Prometheus duration) or calendar (`1d`, `1w`, `1M`, `1Q`, `1Y`) with a
-//!   time zone. Without a zone database, Sightline honours `UTC` and fixed offsets (`+02:00`);
-//!   any other zone name is kept (for export) but periods are computed in **UTC**, and
-//!   [`SloDefinition::zone_note`] says so.
+//!   time zone: `UTC`, a fixed offset (`+02:00`) or an IANA name (`Europe/Berlin`), whose
+//!   daylight-saving changes are followed through [`super::zone::ZoneRules`] (the app asks the
+//!   browser's `Intl`, which also tells whether the name exists); [`SloDefinition::zone_note`]
+//!   says which zone is used.
 //! - Alerting: a preset (Google SRE workbook 30 d, Sloth 28 d, Pyrra scaled to the window) or
 //!   custom tiers (factor, long and short windows, `for`).
 //! - `id`: OpenSLO's `metadata.name` rule (DNS-1123 label: lowercase letters, digits and `-`,
@@ -220,8 +221,8 @@ pub enum Zone {
     Utc,
     /// A fixed offset from UTC.
     Fixed(FixedOffset),
-    /// A zone name Sightline cannot resolve (no zone database): kept for export, computed in UTC.
-    UnsupportedUsingUtc(String),
+    /// An IANA zone name (`Europe/Berlin`); its offsets come from a [`super::zone::ZoneRules`].
+    Named(String),
 }
 
 /// A checked SLI.
@@ -311,8 +312,8 @@ impl SloDefinition {
         Some(match &self.zone {
             Zone::Utc => "calendar periods are computed in UTC".to_string(),
             Zone::Fixed(o) => format!("calendar periods are computed at the fixed offset UTC{o} (no daylight-saving changes)"),
-            Zone::UnsupportedUsingUtc(name) => format!(
-                "the time zone {name:?} cannot be resolved here (Sightline carries no zone database): calendar periods are computed in UTC, not in {name}"
+            Zone::Named(name) => format!(
+                "calendar periods are computed in the time zone {name}, daylight-saving changes included (offsets from the browser's time-zone data)"
             ),
         })
     }
@@ -373,7 +374,8 @@ fn check_id(id: &str) -> Result<(), String> {
 }
 
 /// Parses a time zone: `UTC`/`Etc/UTC`/`GMT`/`Z`, a fixed offset (`+02:00`, `-0530`, `UTC+2`),
-/// or any other non-empty name (unsupported: computed in UTC).
+/// or an IANA-style name (`Europe/Berlin`: ASCII letters, digits, `/ _ - +`); whether the name
+/// exists is for the [`super::zone::ZoneRules`] to say.
 pub fn parse_zone(text: &str) -> Result<Zone, String> {
     let t = text.trim();
     if t.is_empty() {
@@ -410,10 +412,15 @@ pub fn parse_zone(text: &str) -> Result<Zone, String> {
         }
         return Err(format!("{t:?} is not an offset such as +02:00 or -05:30"));
     }
-    if t.chars().any(char::is_whitespace) {
-        return Err(format!("{t:?} is not a time zone name"));
+    let name_chars = t
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+'));
+    if !name_chars || !t.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Err(format!(
+            "{t:?} is not a time zone name such as Europe/Berlin (or UTC, or an offset such as +02:00)"
+        ));
     }
-    Ok(Zone::UnsupportedUsingUtc(t.to_string()))
+    Ok(Zone::Named(t.to_string()))
 }
 
 fn duration_ms(text: &str) -> Result<i64, String> {
@@ -927,7 +934,7 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn calendar_zones_are_honoured_or_said_to_be_utc() {
+    fn calendar_zones_are_fixed_offsets_or_named() {
         let mut s = ratio_spec();
         s.window = WindowSpec::Calendar {
             period: "1M".into(),
@@ -941,10 +948,17 @@ pub(crate) mod tests {
             time_zone: "Europe/Berlin".into(),
         };
         let d = s.validate().unwrap();
+        assert_eq!(d.zone, Zone::Named("Europe/Berlin".into()));
         let note = d.zone_note().unwrap();
         assert!(
-            note.contains("computed in UTC, not in Europe/Berlin"),
+            note.contains("computed in the time zone Europe/Berlin, daylight-saving"),
             "{note}"
+        );
+        assert!(parse_zone("Europe Berlin").is_err());
+        assert!(parse_zone("3/Berlin").is_err());
+        assert_eq!(
+            parse_zone("America/Argentina/Buenos_Aires").unwrap(),
+            Zone::Named("America/Argentina/Buenos_Aires".into())
         );
         assert_eq!(
             parse_zone("UTC-05:30").unwrap(),

@@ -7,8 +7,8 @@
 //! belongs to the interval ending there), so adjacent periods share no event.
 //! Calendar periods use the actual length of the period (months differ) as the budget period.
 //! Calendar arithmetic reuses [`crate::time::TimeExpr`] (`now/M` …) in any [`chrono::TimeZone`]
-//! (UTC, a fixed offset or the browser's local zone; named IANA zones need a zone database the
-//! core does not carry). Weeks start on Monday (ISO 8601), as in the time grammar.
+//! (UTC, a fixed offset, the browser's local zone, or a named IANA zone through
+//! [`super::zone::NamedZone`], whose offsets the app asks the browser for). Weeks start on Monday (ISO 8601), as in the time grammar.
 
 use std::fmt;
 
@@ -123,6 +123,9 @@ impl SloWindow {
                 let start_ms = TimeExpr::Relative(ops.clone()).resolve("window", now_ms, tz, false).map_err(|_| out())?;
                 let (amount, step_unit) = if period == CalendarPeriod::Quarter { (3, CalendarUnit::Month) } else { (1, unit) };
                 ops.push(DateOp::Add { amount, unit: step_unit });
+                // Round again: when the period began after a gap at midnight (01:00 local), one
+                // period later is 01:00 too, but the next period begins at its own midnight.
+                ops.push(DateOp::Round(unit));
                 let end_ms = TimeExpr::Relative(ops).resolve("window", now_ms, tz, false).map_err(|_| out())?;
                 Ok(ResolvedWindow { start_ms, end_ms, now_ms })
             }

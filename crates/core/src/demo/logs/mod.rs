@@ -101,6 +101,8 @@ fn query_range(seed: u64, params: &[(String, String)], now_ms: i64) -> ApiResult
                 Some(l) => l.trim().parse::<usize>().map_err(|_| (400, format!("invalid limit {l:?}")))?,
             };
             let forward = param(params, "direction") == Some("forward");
+            // Only traces whose slot is over exist in the demo's trace API: their lines only.
+            let end = end.min(last_complete_slot_end(now_ms));
             Ok(streams(&log_lines(seed, &selector, start, end, limit, forward, incident), forward))
         }
         DemoQuery::Count { selector, range_ns, sum_by } => {
@@ -108,7 +110,8 @@ fn query_range(seed: u64, params: &[(String, String)], now_ms: i64) -> ApiResult
                 Some(s) => parse_step(s)?,
                 None => ((end - start) / 250).max(1_000_000_000),
             };
-            count_matrix(seed, &selector, (start, end, step), range_ns, sum_by.as_deref(), incident)
+            let lines_end = last_complete_slot_end(now_ms);
+            count_matrix(seed, &selector, (start, end, step), range_ns, sum_by.as_deref(), (incident, lines_end))
         }
     }
 }
@@ -127,6 +130,12 @@ fn parse_step(s: &str) -> Result<i64, (u16, String)> {
         .filter(|x| x.is_finite() && *x > 0.0 && *x < 1e7)
         .map(|x| (x * mult * 1e9).round() as i64)
         .ok_or((400, format!("invalid step {s:?}")))
+}
+
+/// The end (ns) of the newest slot that is over at `now_ms`: lines of later traces are not yet
+/// logged (their traces are not yet in the demo's trace API either).
+fn last_complete_slot_end(now_ms: i64) -> i64 {
+    now_ms.div_euclid(SLOT_MS).saturating_mul(SLOT_MS).saturating_mul(MS_NS)
 }
 
 fn slot_of(ns: i64) -> i64 {
@@ -182,7 +191,7 @@ fn count_matrix(
     (start, end, step): (i64, i64, i64),
     range_ns: i64,
     sum_by: Option<&[String]>,
-    incident: (i64, i64),
+    (incident, lines_end): ((i64, i64), i64),
 ) -> ApiResult {
     let points = (end - start) / step + 1;
     if points > 11_000 {
@@ -198,7 +207,7 @@ fn count_matrix(
     let mut series: BTreeMap<BTreeMap<String, String>, BTreeMap<i64, u64>> = BTreeMap::new();
     for k in first.max(0)..=last {
         for l in slot_lines(seed, k, incident) {
-            if !sel.matches(&l) {
+            if l.ts_ns >= lines_end || !sel.matches(&l) {
                 continue;
             }
             let labels: BTreeMap<String, String> = match sum_by {
