@@ -557,3 +557,44 @@ async fn traces_page_searches_the_demo_and_opens_a_trace_with_its_waterfall() {
     assert!(count(&el, "[data-testid=bottleneck-row]") >= 1, "a checkout trace has bottlenecks");
     el.remove();
 }
+
+/// A store of `n` lines, the last one holding markup (which must stay text).
+fn log_store(n: usize) -> Arc<sightline_core::logs::LogStore> {
+    let mut b = sightline_core::logs::LogBuilder::default();
+    let s = b.stream(Default::default());
+    for i in 0..n {
+        let text = if i + 1 == n { "<b>not bold</b> level=error".to_string() } else { format!("level=info msg=\"line {i}\"") };
+        b.push(1_700_000_000_000_000_000 + i as i64, &text, s, None, vec![]);
+    }
+    Arc::new(b.finish())
+}
+
+#[wasm_bindgen_test]
+async fn log_lines_render_only_the_rows_in_view_and_follow_the_scroll() {
+    use sightline::components::log_lines::{LogLines, ROW_PX};
+    let store = log_store(10_000);
+    let rows: Arc<Vec<usize>> = Arc::new((0..store.len()).collect());
+    let selected = RwSignal::new(None::<usize>);
+    let el = host();
+    let (s, r) = (store.clone(), rows.clone());
+    leptos::mount::mount_to(el.clone(), move || view! { <LogLines store=s.clone() rows=r.clone() selected=selected utc=true/> }).forget();
+    assert!(wait_until(2_000, || count(&el, "[data-testid=log-row]") > 0).await);
+    let shown = count(&el, "[data-testid=log-row]");
+    assert!((20..=60).contains(&shown), "{shown} rows in the DOM for 10,000 lines");
+    // The newest line (the markup one) is first, as text.
+    let first = query(&el, "[data-testid=log-row]").unwrap();
+    assert!(first.text_content().unwrap_or_default().contains("<b>not bold</b>"));
+    assert_eq!(count(&el, "[data-testid=log-row] b"), 0, "markup in a line is never parsed");
+    // Scroll to the middle: the rows in the DOM move with it.
+    let list: HtmlElement = query(&el, "[data-testid=log-lines]").unwrap().unchecked_into();
+    list.set_scroll_top((5_000.0 * ROW_PX) as i32);
+    list.dispatch_event(&web_sys::Event::new("scroll").unwrap()).unwrap();
+    let first_row = || query(&el, "[data-testid=log-row]").and_then(|e| e.get_attribute("data-row")).and_then(|r| r.parse::<usize>().ok());
+    assert!(wait_until(2_000, || first_row().is_some_and(|r| (4_900..5_000).contains(&r))).await, "first row {:?}", first_row());
+    assert!(count(&el, "[data-testid=log-row]") <= 60);
+    // A click selects the line.
+    let row: HtmlElement = query(&el, "[data-testid=log-row]").unwrap().unchecked_into();
+    row.click();
+    assert_eq!(selected.get_untracked(), first_row());
+    el.remove();
+}

@@ -62,6 +62,7 @@ pub fn LogLines(store: Arc<LogStore>, rows: Arc<Vec<usize>>, selected: RwSignal<
             data-total=total
             node_ref=list_ref
             style:height=format!("{}px", VIEW_PX)
+            style:overflow-y="auto"
             on:scroll=move |_| {
                 if let Some(el) = list_ref.get_untracked() {
                     scroll_top.set(f64::from(el.scroll_top()));

@@ -1,9 +1,10 @@
-//! Settings: the data-source list. Add or edit a source — Prometheus-compatible, or a Jaeger,
-//! Tempo or Zipkin trace backend — (name, URL, optional `Authorization` value and
+//! Settings: the data-source list. Add or edit a source — Prometheus-compatible, a Jaeger,
+//! Tempo or Zipkin trace backend, or Loki — (name, URL, optional `Authorization` value and
 //! `X-Scope-OrgID` tenant; for Tempo, v1 or v2 trace-by-id endpoint), test it, remove it. Secrets stay
 //! in session storage unless "Remember credentials on this device" is ticked, and never appear in
 //! a URL. The health check runs the instant query `1+1`, as Grafana's does, which proves the
-//! URL, CORS, auth and the query API in one request; for a trace source it lists the services.
+//! URL, CORS, auth and the query API in one request; for a trace source it lists the services,
+//! for Loki its label names.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -156,7 +157,15 @@ fn SourceRow(
         test_result.set(Some((true, "Testing…".into())));
         spawn_local(async move {
             let started = browser::now_ms();
-            let outcome = if source.kind.trace_api().is_some() {
+            let outcome = if source.kind == SourceKind::Loki {
+                match crate::sources::logs::labels(&source).await {
+                    Ok(names) => (
+                        true,
+                        format!("Data source is working: {} log labels listed in {} ms.", names.len(), browser::now_ms() - started),
+                    ),
+                    Err(e) => (false, format!("{}: {}", e.kind, e.message)),
+                }
+            } else if source.kind.trace_api().is_some() {
                 match crate::sources::traces::services(&source).await {
                     Ok(names) => (
                         true,

@@ -111,6 +111,12 @@ export default [
       needTraceServer(ctx);
       const { page, baseUrl } = ctx;
       await addKindSource(page, baseUrl, { name: 'loki-fx', kind: 'loki', url: `${ctx.trace}/loki` });
+      // Settings' Test asks a Loki source for its label names (the captured streams have 13).
+      const row = page.locator('[data-testid=ds-row]', { hasText: 'loki-fx' }).first();
+      await row.locator('[data-testid=ds-test]').click();
+      await row.locator('[data-testid=ds-test-result]', { hasText: 'working' }).waitFor({ timeout: 10000 })
+        .catch(async () => { throw new Error(`Test of a Loki source: ${await row.innerText()}`); });
+      assert((await row.innerText()).includes('13 log labels listed'), `Test result: ${await row.innerText()}`);
       const answer = lokiFixture('netobserv-streams-flow-records.json');
       const entries = entriesNewestFirst(answer);
       const oldestMs = Number(entries[entries.length - 1].ts / 1000000n);
