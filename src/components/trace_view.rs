@@ -1,6 +1,7 @@
 //! The trace view (`?page=traces&trace=<id>`): finds the trace among imported files and the last
 //! search's results, else fetches it from the trace source; then shows its summary and warnings,
-//! the waterfall with the critical path, the selected span's details, the bottlenecks, and the
+//! a plain alert when the backend sent it incomplete (Tempo v2 PARTIAL), the waterfall with the
+//! critical path, the selected span's details, the bottlenecks, and the
 //! per-(service, operation) statistics. The analyses are the core's, computed once per trace.
 
 use leptos::prelude::*;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 
 use super::trace_details::SpanDetails;
 use super::trace_list::duration_text;
+use super::trace_partial::{partial_message, PartialTraceNotice};
 use super::trace_search::SearchCache;
 use super::trace_tables::{BottlenecksTable, OperationStatsTable, ServiceMapTable, TraceDiffTable};
 use super::trace_waterfall::TraceWaterfall;
@@ -137,7 +139,13 @@ fn TraceAnalysisView(
 ) -> impl IntoView {
     let t = analysis.trace.clone();
     let selected = RwSignal::new(t.roots().first().copied());
-    let warnings: Vec<String> = t.warnings().iter().map(|w| w.message()).collect();
+    let partial = partial_message(&t).map(str::to_string);
+    let warnings: Vec<String> = t
+        .warnings()
+        .iter()
+        .filter(|w| !matches!(w, sightline_core::trace::TraceWarning::Partial { .. }))
+        .map(|w| w.message())
+        .collect();
     let root = t.roots().first().and_then(|&r| t.span(r)).map(|r| format!("{}: {}", r.service(), r.operation()));
     let share = if t.duration_ns() > 0 {
         format!("{:.1} %", analysis.critical_total_ns as f64 / t.duration_ns() as f64 * 100.0)
@@ -165,6 +173,7 @@ fn TraceAnalysisView(
     let (self_ns, crit_ns) = (analysis.self_ns.clone(), analysis.critical_ns.clone());
     let on_select = move |s: u32| selected.set(Some(s));
     view! {
+        <PartialTraceNotice message=partial/>
         <dl class="trace-summary" data-testid="trace-summary" data-critical-ns=critical_ns.to_string()>
             {summary
                 .into_iter()

@@ -1,6 +1,6 @@
 //! Settings: the data-source list. Add or edit a source — Prometheus-compatible, a Jaeger,
 //! Tempo or Zipkin trace backend, or Loki — (name, URL, optional `Authorization` value and
-//! `X-Scope-OrgID` tenant), test it, remove it. Secrets stay
+//! `X-Scope-OrgID` tenant; for Tempo, v1 or v2 trace-by-id endpoint), test it, remove it. Secrets stay
 //! in session storage unless "Remember credentials on this device" is ticked, and never appear in
 //! a URL. The health check runs the instant query `1+1`, as Grafana's does, which proves the
 //! URL, CORS, auth and the query API in one request; for a trace source it lists the services,
@@ -23,6 +23,7 @@ pub fn SettingsPage() -> impl IntoView {
     let auth = RwSignal::new(String::new());
     let tenant = RwSignal::new(String::new());
     let kind = RwSignal::new(SourceKind::Prometheus.as_str().to_string());
+    let tempo_v2 = RwSignal::new(false);
     let remember = RwSignal::new(storage::secrets_remembered());
     let form_message = RwSignal::new(None::<(bool, String)>);
 
@@ -41,6 +42,7 @@ pub fn SettingsPage() -> impl IntoView {
             url: url.get_untracked(),
             tenant: Some(tenant.get_untracked()),
             auth: Some(auth.get_untracked()),
+            tempo_v2: tempo_v2.get_untracked(),
         };
         let mut result = Ok(());
         state.sources.update(|s| result = s.upsert(source));
@@ -52,6 +54,7 @@ pub fn SettingsPage() -> impl IntoView {
                 url.set(String::new());
                 auth.set(String::new());
                 tenant.set(String::new());
+                tempo_v2.set(false);
             }
             Err(e) => form_message.set(Some((false, e))),
         }
@@ -64,7 +67,7 @@ pub fn SettingsPage() -> impl IntoView {
             .all()
             .iter()
             .cloned()
-            .map(|s| view! { <SourceRow source=s edit=(name, url, tenant, auth) edit_kind=kind on_change=persist/> })
+            .map(|s| view! { <SourceRow source=s edit=(name, url, tenant, auth) edit_kind=kind edit_tempo_v2=tempo_v2 on_change=persist/> })
             .collect_view()
     };
 
@@ -105,6 +108,12 @@ pub fn SettingsPage() -> impl IntoView {
                 <label>"URL" <input data-testid="ds-url" placeholder="http://127.0.0.1:9090 or /prometheus" prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev))/></label>
                 <label>"Authorization header (optional)" <input data-testid="ds-auth" type="password" autocomplete="off" placeholder="Bearer …" prop:value=move || auth.get() on:input=move |ev| auth.set(event_target_value(&ev))/></label>
                 <label>"X-Scope-OrgID tenant (optional)" <input data-testid="ds-tenant" prop:value=move || tenant.get() on:input=move |ev| tenant.set(event_target_value(&ev))/></label>
+                <Show when=move || kind.get() == SourceKind::Tempo.as_str()>
+                    <label class="inline" title="Tempo's /api/v2/traces/{id} wraps the trace with a status; PARTIAL (a truncated trace) is then shown above the trace. v1 (/api/traces/{id}) is what every Tempo version answers.">
+                        <input type="checkbox" data-testid="ds-tempo-v2" prop:checked=move || tempo_v2.get() on:change=move |ev| tempo_v2.set(event_target_checked(&ev))/>
+                        " Read traces by id with Tempo's v2 API (/api/v2/traces/{id}: says when a trace is incomplete)"
+                    </label>
+                </Show>
                 <label class="inline">
                     <input type="checkbox" data-testid="ds-remember" prop:checked=move || remember.get() on:change=move |ev| {
                         remember.set(event_target_checked(&ev));
@@ -134,6 +143,8 @@ fn SourceRow(
     edit: (RwSignal<String>, RwSignal<String>, RwSignal<String>, RwSignal<String>),
     /// The form's kind field, set on Edit.
     edit_kind: RwSignal<String>,
+    /// The form's Tempo v2 switch, set on Edit.
+    edit_tempo_v2: RwSignal<bool>,
     /// Called after a removal so the list is saved.
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -184,7 +195,7 @@ fn SourceRow(
     view! {
         <tr data-testid="ds-row">
             <td>{source.name.clone()}</td>
-            <td>{source.kind.as_str()}</td>
+            <td>{source.kind.as_str()}{(source.kind == SourceKind::Tempo && source.tempo_v2).then_some(" (v2 by id)")}</td>
             <td class="url-cell">{if is_demo { "built in".to_string() } else { source.url.clone() }}</td>
             <td>{source.tenant.clone().unwrap_or_default()}</td>
             <td>{if source.auth.is_some() { "set" } else { "" }}</td>
@@ -199,6 +210,7 @@ fn SourceRow(
                             e_url.set(s.url.clone());
                             e_tenant.set(s.tenant.clone().unwrap_or_default());
                             e_auth.set(s.auth.clone().unwrap_or_default());
+                            edit_tempo_v2.set(s.tempo_v2);
                         }
                     }>"Edit"</button>
                     <button on:click={

@@ -99,7 +99,7 @@ pub async fn fetch_trace(
     id: &str,
     abort: Option<&web_sys::AbortSignal>,
 ) -> Result<Option<LoadedTraces>, PanelError> {
-    let Some(body) = send(source, &TraceRequest::Trace { id: id.to_string(), v2: false }, abort).await? else {
+    let Some(body) = send(source, &source.trace_by_id(id), abort).await? else {
         return Ok(None);
     };
     let loaded = decode(&body)?;

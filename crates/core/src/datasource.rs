@@ -67,6 +67,10 @@ pub struct DataSource {
     /// `Authorization` header value (`Bearer …`, `Basic …`). Never serialised with the source.
     #[serde(skip)]
     pub auth: Option<String>,
+    /// Tempo only: read a trace by id from `/api/v2/traces/{id}` (which says when a trace is
+    /// `PARTIAL`) instead of `/api/traces/{id}`. Ignored for other kinds.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tempo_v2: bool,
 }
 
 impl fmt::Debug for DataSource {
@@ -77,6 +81,7 @@ impl fmt::Debug for DataSource {
             .field("url", &self.url)
             .field("tenant", &self.tenant)
             .field("auth", &self.auth.as_ref().map(|_| "<redacted>"))
+            .field("tempo_v2", &self.tempo_v2)
             .finish()
     }
 }
@@ -84,7 +89,7 @@ impl fmt::Debug for DataSource {
 impl DataSource {
     /// The built-in demo source.
     pub fn demo() -> DataSource {
-        DataSource { name: DEMO_SOURCE.to_string(), kind: SourceKind::Demo, url: String::new(), tenant: None, auth: None }
+        DataSource { name: DEMO_SOURCE.to_string(), kind: SourceKind::Demo, url: String::new(), tenant: None, auth: None, tempo_v2: false }
     }
 
     /// Checks a user-entered source; the message says what to fix.
@@ -115,6 +120,17 @@ impl DataSource {
             }
         }
         Ok(())
+    }
+}
+
+impl DataSource {
+    /// The request for one trace by id: Tempo's v2 endpoint when the source opts in
+    /// ([`DataSource::tempo_v2`]), else the kind's usual trace-by-id endpoint.
+    pub fn trace_by_id(&self, id: &str) -> crate::trace_query::TraceRequest {
+        crate::trace_query::TraceRequest::Trace {
+            id: id.to_string(),
+            v2: self.kind == SourceKind::Tempo && self.tempo_v2,
+        }
     }
 }
 
@@ -246,7 +262,7 @@ mod tests {
     use super::*;
 
     fn prom(name: &str, url: &str) -> DataSource {
-        DataSource { name: name.into(), kind: SourceKind::Prometheus, url: url.into(), tenant: None, auth: None }
+        DataSource { name: name.into(), kind: SourceKind::Prometheus, url: url.into(), tenant: None, auth: None, tempo_v2: false }
     }
 
     #[test]
@@ -301,13 +317,13 @@ mod tests {
     fn trace_kinds_store_validate_and_name_their_api() {
         let mut list = DataSourceList::default();
         for (name, kind) in [("j", SourceKind::Jaeger), ("t", SourceKind::Tempo), ("z", SourceKind::Zipkin)] {
-            list.upsert(DataSource { name: name.into(), kind, url: "http://x/".into(), tenant: None, auth: None }).unwrap();
+            list.upsert(DataSource { name: name.into(), kind, url: "http://x/".into(), tenant: None, auth: None, tempo_v2: false }).unwrap();
             assert_eq!(SourceKind::parse_user(kind.as_str()), Some(kind));
         }
         let (back, problems) = DataSourceList::from_storage_json(&list.to_storage_json());
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(back.find("t").map(|s| s.kind), Some(SourceKind::Tempo));
-        let bad = DataSource { name: "j2".into(), kind: SourceKind::Jaeger, url: "jaeger:16686".into(), tenant: None, auth: None };
+        let bad = DataSource { name: "j2".into(), kind: SourceKind::Jaeger, url: "jaeger:16686".into(), tenant: None, auth: None, tempo_v2: false };
         assert!(bad.validate().is_err());
         assert_eq!(SourceKind::Prometheus.trace_api(), None);
         assert_eq!(SourceKind::Demo.trace_api(), Some(crate::trace_query::TraceApi::Jaeger));

@@ -10,7 +10,7 @@
 
 mod trace_fixtures;
 
-use sightline_core::trace::critical_path::{critical_path, Section};
+use sightline_core::trace::critical_path::{critical_path, CriticalPathScratch, Section};
 use sightline_core::trace::self_time::{bottlenecks, self_times};
 use sightline_core::trace::{
     decode_traces, RefType, ResourceId, SpanInput, SpanKind, StrId, Trace, TraceBuilder,
@@ -413,4 +413,22 @@ fn bottlenecks_rank_spans_by_critical_path_time_with_their_share() {
     // c: 41 + 10 + 19 = 70 µs on the path; d: 20; e: 10.
     assert_eq!(got, vec![(0xc, 70, 70), (0xd, 20, 20), (0xe, 10, 10)]);
     assert_eq!(b[0].share, Some(0.7));
+}
+
+#[test]
+fn a_reused_scratch_gives_the_same_paths_as_fresh_columns() {
+    let mut rng = Rng(0x5eed_1234_abcd_0002);
+    let mut scratch = CriticalPathScratch::default();
+    // Sizes go up and down so that stale columns from a larger trace would show.
+    for case in 0..1500 {
+        let n = 1 + rng.below(if case % 50 == 0 { 600 } else { 30 }) as usize;
+        let t = random_trace(&mut rng, n);
+        let reused = scratch.run(&t);
+        assert_eq!(reused, critical_path(&t), "case {case}, {n} spans");
+        assert_eq!(
+            reused.sections,
+            jaeger_reference(&t),
+            "case {case}, {n} spans"
+        );
+    }
 }

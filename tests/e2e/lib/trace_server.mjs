@@ -15,6 +15,8 @@
 //     /api/v2/services and /api/v2/spans: names found in the captures.
 //   Search time ranges are not applied: the captures are years old. Unknown trace ids answer 404
 //   with Jaeger's error envelope, Tempo's plain "trace not found" and Zipkin's "<id> not found".
+// Not served: Tempo /api/v2/traces/{id} — no real capture of it exists (the shared fixtures hold
+// none), so it answers the generic 404 like any unknown path.
 //
 // Loki (below the prefix /loki, so a source URL is <server>/loki): captured answers of a real Loki
 // from tests/fixtures/loki (see its PROVENANCE.md), served byte for byte by query:
