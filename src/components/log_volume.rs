@@ -24,7 +24,8 @@ pub enum VolumeOrigin {
 #[component]
 pub fn LogVolumeChart(volume: Volume, origin: VolumeOrigin, utc: bool) -> impl IntoView {
     let n = volume.counts.len().max(1);
-    let max = f64::from(volume.max_bucket().max(1));
+    let tallest = volume.max_bucket();
+    let max = f64::from(tallest.max(1));
     let bar_w = W / n as f64;
     let fmt = move |t: i64| if utc { format_log_time(t, &chrono::Utc) } else { format_log_time(t, &chrono::Local) };
     let bars = volume
@@ -62,12 +63,10 @@ pub fn LogVolumeChart(volume: Volume, origin: VolumeOrigin, utc: bool) -> impl I
     let bucket = format_prom_duration((volume.bucket_ns / 1_000_000).max(0) as u64);
     let how = match &origin {
         VolumeOrigin::Server => format!(
-            "Lines per level per {bucket}, counted by the source over the whole range (sum by level of count_over_time of the query); the tallest bar is {} line(s).",
-            max as u64
+            "Lines per level per {bucket}, counted by the source over the whole range (sum by level of count_over_time of the query); the tallest bar is {tallest} line(s).",
         ),
         VolumeOrigin::Loaded { lines, reason } => format!(
-            "Lines per level per {bucket}, counted in the browser over the {lines} loaded line(s) only ({reason}); the tallest bar is {} line(s).",
-            max as u64
+            "Lines per level per {bucket}, counted in the browser over the {lines} loaded line(s) only ({reason}); the tallest bar is {tallest} line(s).",
         ),
     };
     let end = volume.start_ns.saturating_add(volume.bucket_ns.saturating_mul(n as i64));

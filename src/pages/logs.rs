@@ -322,7 +322,8 @@ fn LoadedView(
         format!("The line limit ({limit}) was reached: only the newest {limit} lines of the range are loaded, so the list and the patterns cover {}; the volume chart counts the whole range when the source can. Narrow the range or the query, or raise the limit.",
             store.time_span().map(|_| "the newest part of the range only").unwrap_or("part of the range"))
     });
-    let volume = loaded.volume.clone();
+    // A browser-side count of no lines says nothing: only the source's count is shown then.
+    let volume = loaded.volume.clone().filter(|(_, origin)| n > 0 || *origin == VolumeOrigin::Server);
     let utc_now = utc.get_untracked();
     let from_file = loaded.from_file;
     let list_store = store.clone();
