@@ -49,14 +49,7 @@ enum Outcome {
 
 /// The source the page reads logs from: `lds`, or the demo when absent.
 fn log_source() -> Memo<Result<DataSource, String>> {
-    let state = use_app_state();
-    Memo::new(move |_| {
-        let name = state.view.with(|v| v.logs.source.clone());
-        if name.is_empty() {
-            return Ok(DataSource::demo());
-        }
-        state.sources.with(|s| s.find(&name).cloned()).ok_or(name)
-    })
+    use_app_state().page_source(|v| v.logs.source.clone())
 }
 
 /// Volume counted in the browser over the loaded lines.

@@ -20,14 +20,7 @@ pub struct Imported(pub RwSignal<Option<Arc<LoadedTraces>>>);
 /// The source the page reads traces from: `tds`, or the demo when absent. `Err` names a missing
 /// source.
 pub fn trace_source() -> Memo<Result<DataSource, String>> {
-    let state = use_app_state();
-    Memo::new(move |_| {
-        let name = state.view.with(|v| v.traces.source.clone());
-        if name.is_empty() {
-            return Ok(DataSource::demo());
-        }
-        state.sources.with(|s| s.find(&name).cloned()).ok_or(name)
-    })
+    use_app_state().page_source(|v| v.traces.source.clone())
 }
 
 /// The Traces page.

@@ -44,6 +44,19 @@ impl AppState {
         self.sources.with(|s| s.find(&name).cloned())
     }
 
+    /// A memo of the source a page reads from: the one named by `name_of(view)`, or the built-in
+    /// demo when that name is empty. `Err` carries a name no source has.
+    pub fn page_source(&self, name_of: fn(&ViewState) -> String) -> Memo<Result<DataSource, String>> {
+        let (view, sources) = (self.view, self.sources);
+        Memo::new(move |_| {
+            let name = view.with(name_of);
+            if name.is_empty() {
+                return Ok(DataSource::demo());
+            }
+            sources.with(|s| s.find(&name).cloned()).ok_or(name)
+        })
+    }
+
     /// Changes the view state (recorded as a new browser history entry by the URL sync).
     pub fn update_view(&self, f: impl FnOnce(&mut ViewState)) {
         self.view.update(f);
