@@ -9,6 +9,7 @@ pub mod native;
 pub mod header;
 pub mod heatmap;
 pub mod legend;
+pub mod source_picker;
 pub mod file_drop;
 pub mod log_details;
 pub mod log_lines;

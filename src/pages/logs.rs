@@ -5,17 +5,18 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use sightline_core::datasource::DataSource;
+use sightline_core::datasource::{DataSource, SourceKind};
 use sightline_core::formats::prometheus::QueryResponse;
 use sightline_core::logs::loki::LokiAnswer;
 use sightline_core::logs::query::{LogQuery, LogTab, DEFAULT_LINE_LIMIT, MAX_LINE_LIMIT};
 use sightline_core::logs::volume::{volume, Volume};
 use sightline_core::logs::{decode_log_file, Level, LogStore};
-use sightline_core::viewstate::{QueryMode, TimeZoneChoice, DEMO_SOURCE};
+use sightline_core::viewstate::{QueryMode, TimeZoneChoice};
 use std::sync::Arc;
 
 use crate::components::chart::TimeSeriesChart;
 use crate::components::file_drop::{FileDrop, FileDropIds};
+use crate::components::source_picker::PageSourcePicker;
 use crate::components::log_details::LogDetails;
 use crate::components::log_lines::LogLines;
 use crate::components::log_patterns::LogPatterns;
@@ -161,23 +162,6 @@ pub fn LogsPage() -> impl IntoView {
         spawn_local(run_query(src, outcome, generation, mine));
     });
 
-    let options = Memo::new(move |_| {
-        state.sources.with(|s| {
-            s.all()
-                .iter()
-                .filter(|d| d.kind.serves_logs())
-                .map(|d| (d.name.clone(), format!("{} ({})", d.name, d.kind.as_str())))
-                .collect::<Vec<_>>()
-        })
-    });
-    let selected_source = Memo::new(move |_| {
-        let n = state.view.with(|v| v.logs.source.clone());
-        if n.is_empty() {
-            DEMO_SOURCE.to_string()
-        } else {
-            n
-        }
-    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let limit = limit_draft.get_untracked().trim().parse::<u32>().ok().filter(|n| (1..=MAX_LINE_LIMIT).contains(n));
@@ -212,23 +196,16 @@ pub fn LogsPage() -> impl IntoView {
         <section class="page logs" data-testid="page-logs">
             <h1>"Logs"</h1>
             <form class="log-query" data-testid="log-form" on:submit=submit>
-                <label class="inline">
-                    "Log source "
-                    <select
-                        data-testid="log-source"
-                        prop:value=move || selected_source.get()
-                        on:change=move |ev| {
-                            let v = event_target_value(&ev);
-                            state.update_view(|s| s.logs.source = if v == DEMO_SOURCE { String::new() } else { v });
-                            draft.set(state.view.with_untracked(|v| v.logs.effective_query()));
-                        }
-                    >
-                        {move || options.get().into_iter().map(|(name, label)| {
-                            let n = name.clone();
-                            view! { <option value=name selected=move || selected_source.get() == n>{label}</option> }
-                        }).collect_view()}
-                    </select>
-                </label>
+                <PageSourcePicker
+                    label="Log source "
+                    testid="log-source"
+                    accepts=SourceKind::serves_logs
+                    current=|v| v.logs.source.clone()
+                    on_pick=Callback::new(move |name: String| {
+                        state.update_view(|s| s.logs.source = name);
+                        draft.set(state.view.with_untracked(|v| v.logs.effective_query()));
+                    })
+                />
                 <label class="grow">
                     "LogQL "
                     <input

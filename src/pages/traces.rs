@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use sightline_core::datasource::DataSource;
 use std::sync::Arc;
 
+use crate::components::source_picker::PageSourcePicker;
 use crate::components::trace_import::TraceImport;
 use crate::components::trace_search::{SearchCache, TraceSearchPanel};
 use crate::components::trace_view::TraceViewer;
@@ -31,54 +32,22 @@ pub fn TracesPage() -> impl IntoView {
     provide_context(imported);
     provide_context(SearchCache(RwSignal::new(None)));
     let open_id = Memo::new(move |_| state.view.with(|v| v.traces.trace.clone()));
-    let options = Memo::new(move |_| {
-        state.sources.with(|s| {
-            s.all()
-                .iter()
-                .filter(|d| d.kind.trace_api().is_some())
-                .map(|d| (d.name.clone(), format!("{} ({})", d.name, d.kind.as_str())))
-                .collect::<Vec<_>>()
-        })
-    });
-    let selected = Memo::new(move |_| {
-        let n = state.view.with(|v| v.traces.source.clone());
-        if n.is_empty() {
-            sightline_core::viewstate::DEMO_SOURCE.to_string()
-        } else {
-            n
-        }
-    });
     let source = trace_source();
     view! {
         <section class="page traces" data-testid="page-traces">
             <h1>"Traces"</h1>
             <div class="row trace-toolbar">
-                <label class="inline">
-                    "Trace source "
-                    <select
-                        data-testid="trace-source"
-                        prop:value=move || selected.get()
-                        on:change=move |ev| {
-                            let v = event_target_value(&ev);
-                            state.update_view(|s| {
-                                s.traces.source = if v == sightline_core::viewstate::DEMO_SOURCE { String::new() } else { v };
-                                s.traces.trace.clear();
-                                s.traces.compare.clear();
-                            });
-                        }
-                    >
-                        {move || {
-                            options
-                                .get()
-                                .into_iter()
-                                .map(|(name, label)| {
-                                    let n = name.clone();
-                                    view! { <option value=name selected=move || selected.get() == n>{label}</option> }
-                                })
-                                .collect_view()
-                        }}
-                    </select>
-                </label>
+                <PageSourcePicker
+                    label="Trace source "
+                    testid="trace-source"
+                    accepts=|k| k.trace_api().is_some()
+                    current=|v| v.traces.source.clone()
+                    on_pick=Callback::new(move |name: String| state.update_view(|s| {
+                        s.traces.source = name;
+                        s.traces.trace.clear();
+                        s.traces.compare.clear();
+                    }))
+                />
                 <Show when=move || !open_id.get().is_empty()>
                     <button
                         data-testid="trace-back"
