@@ -4,12 +4,10 @@
 //! [`PanelError`] with a message for the user.
 
 use sightline_core::datasource::DataSource;
-use sightline_core::demo::DemoBackend;
 use sightline_core::trace_query::{decode_name_list, http_error, TraceApi, TraceRequest};
 
 use super::query::PanelError;
-use super::{fetch_url, RawResponse, TransportError, DEMO_SEED};
-use crate::state::browser;
+use super::{fetch_url, TransportError};
 
 /// The trace API of `source`, or why it has none.
 pub fn api_of(source: &DataSource) -> Result<TraceApi, PanelError> {
@@ -32,8 +30,7 @@ pub async fn send(
     let api = api_of(source)?;
     let raw = if source.kind == sightline_core::datasource::SourceKind::Demo {
         let path = req.path(api).map_err(|e| PanelError { kind: "Request".into(), message: e.to_string() })?;
-        let resp = DemoBackend::new(DEMO_SEED).respond_traces(&path, &req.params(api), browser::now_ms());
-        Ok(RawResponse { status: resp.status, body: resp.body })
+        Ok(super::demo_answer(|demo, now| demo.respond_traces(&path, &req.params(api), now)).await)
     } else {
         let url =
             req.url(api, &source.url).map_err(|e| PanelError { kind: "Request".into(), message: e.to_string() })?;
