@@ -171,7 +171,7 @@ pub struct Resource {
 }
 
 /// One trace as columns (see the module doc for the layout and invariants).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Trace {
     pub(crate) trace_id: u128,
     pub(crate) strings: Vec<Arc<str>>,
