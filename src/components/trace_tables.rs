@@ -137,7 +137,7 @@ pub fn OperationStatsRows(
                                 <td class="num">{ns_f(r.p50_ns)}</td>
                                 <td class="num" data-testid="stats-p95" data-ns=r.p95_ns.to_string()>{ns_f(r.p95_ns)}</td>
                                 <td class="num">{ns_f(r.p99_ns)}</td>
-                                <td class="num">{r.error_count}</td>
+                                <td class="num" data-testid="stats-errors">{r.error_count}</td>
                                 <td class="num">{percent(Some(r.error_rate))}</td>
                             </tr>
                         }
