@@ -106,7 +106,9 @@ export default [
         `bytes arrived → critical path, self time and statistics shown: ${showMs.toFixed(0)} ms (limit ${SHOW_LIMIT_MS}); ` +
         `longest main-thread task while loading ${load.max.toFixed(0)} ms (${load.count} tasks ≥ 50 ms; limit ${TASK_LIMIT_MS}); ` +
         `scrolling ${(scroll.height / 1e6).toFixed(2)} M px in 20 steps: longest task ${scrolled.max.toFixed(0)} ms (${scrolled.count} ≥ 50 ms); ` +
-        `console: ${info.join(' | ')}`);
+        `console: ${info.join(' | ')}; long tasks (start after the bytes arrived: duration, ms): ` +
+        m.tasks.filter((t) => t.start + t.duration >= t0).map((t) => `${(t.start - m.arrived).toFixed(0)}: ${t.duration.toFixed(0)}`).join(', ') +
+        `; shown at ${showMs.toFixed(0)}`);
       assert(scroll.top > scroll.height * 0.9, `the waterfall did not scroll to its end (${scroll.top} of ${scroll.height} px)`);
       assert(showMs <= SHOW_LIMIT_MS, `the analyses were shown ${showMs.toFixed(0)} ms after the bytes arrived (limit ${SHOW_LIMIT_MS} ms)`);
       assert(load.max <= TASK_LIMIT_MS, `a main-thread task took ${load.max.toFixed(0)} ms while the trace loaded (limit ${TASK_LIMIT_MS} ms)`);
