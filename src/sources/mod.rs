@@ -181,19 +181,26 @@ pub async fn send_buffered(
             let raw = send(source, req, abort).await?;
             Ok(BufferedResponse { status: raw.status, body: Body::Bytes(raw.body) })
         }
-        _ => {
-            fetch_with(source, req.url(&source.url), abort, |resp| async move {
-                use wasm_bindgen::JsCast;
-                let status = resp.status();
-                let raw: web_sys::Response = resp.into();
-                let promise = raw.array_buffer().map_err(|e| js_detail(&e))?;
-                let buffer = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|e| js_detail(&e))?;
-                let buffer = buffer.dyn_into::<js_sys::ArrayBuffer>().map_err(|_| "the response body was not binary".to_string())?;
-                Ok(BufferedResponse { status, body: Body::Buffer(buffer) })
-            })
-            .await
-        }
+        _ => fetch_url_buffered(source, req.url(&source.url), abort).await,
     }
+}
+
+/// [`fetch_url`], keeping the body as the browser's `ArrayBuffer` ([`Body::Buffer`]).
+pub(crate) async fn fetch_url_buffered(
+    source: &DataSource,
+    url: String,
+    abort: Option<&web_sys::AbortSignal>,
+) -> Result<BufferedResponse, TransportError> {
+    fetch_with(source, url, abort, |resp| async move {
+        use wasm_bindgen::JsCast;
+        let status = resp.status();
+        let raw: web_sys::Response = resp.into();
+        let promise = raw.array_buffer().map_err(|e| js_detail(&e))?;
+        let buffer = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|e| js_detail(&e))?;
+        let buffer = buffer.dyn_into::<js_sys::ArrayBuffer>().map_err(|_| "the response body was not binary".to_string())?;
+        Ok(BufferedResponse { status, body: Body::Buffer(buffer) })
+    })
+    .await
 }
 
 /// "Name: message" of a JS exception (as [`network_detail`] gives for gloo's errors).

@@ -8,10 +8,13 @@
 //! - [`Outcome::Decoded`]: the decoded response, columnar (labels, then the `i64` timestamp and
 //!   `f64` value columns of each series). [`Outcome::Percentiles`]: the table.
 //!   [`Outcome::Failed`]: the error kind and message the panel shows.
+//! - [`Job::DecodeTraces`] (body sent separately) and [`Outcome::Traces`]: a trace body's traces
+//!   as columnar span stores with their analyses (layout in [`super::trace_frame`]).
 //!
 //! Decoding is as strict as [`super::frame::Reader`]: malformed frames are a [`FrameError`].
 
 use super::frame::{FrameError, Reader, Writer};
+use super::trace_frame::{read_analysed, write_analysed, AnalysedTraces};
 use crate::formats::prometheus::{QueryResponse, ResultData};
 use crate::series::{InstantSample, Labels, Series};
 use crate::stats::percentile::{QuantileMethod, Quantiles};
@@ -24,6 +27,9 @@ pub enum Job {
     DecodeQuery { status: u16 },
     /// The `qs` quantiles by `method` of each column and of all of them pooled.
     PercentileTable { qs: Vec<f64>, method: QuantileMethod, columns: Vec<Vec<f64>> },
+    /// Decode a trace body (sent separately, like [`Job::DecodeQuery`]'s) and analyse every trace
+    /// in it (`super::trace_frame`).
+    DecodeTraces,
 }
 
 /// What a job produced.
@@ -36,6 +42,8 @@ pub enum Outcome {
         kind: String,
         message: String,
     },
+    /// The traces of a body with their analyses.
+    Traces(Box<AnalysedTraces>),
 }
 
 const JOB_DECODE: u8 = 1;
@@ -43,6 +51,8 @@ const JOB_PERCENTILES: u8 = 2;
 const OUT_DECODED: u8 = 11;
 const OUT_PERCENTILES: u8 = 12;
 const OUT_FAILED: u8 = 13;
+const JOB_TRACES: u8 = 30;
+const OUT_TRACES: u8 = 40;
 
 const DATA_MATRIX: u8 = 0;
 const DATA_VECTOR: u8 = 1;
@@ -61,6 +71,11 @@ pub fn encode_job(id: u32, job: &Job) -> Vec<u8> {
         Job::PercentileTable { qs, method, columns } => {
             let cols: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
             encode_percentile_job(id, qs, *method, &cols)
+        }
+        Job::DecodeTraces => {
+            let mut w = Writer::new(JOB_TRACES, 4);
+            w.u32(id);
+            w.finish()
         }
     }
 }
@@ -96,6 +111,7 @@ pub fn decode_job(frame: &[u8]) -> Result<(u32, Job), FrameError> {
             }
             Job::PercentileTable { qs, method, columns }
         }
+        JOB_TRACES => Job::DecodeTraces,
         tag => return Err(FrameError::UnknownTag { field: "job", tag }),
     };
     r.end()?;
@@ -130,6 +146,13 @@ pub fn encode_outcome(id: u32, outcome: &Outcome) -> Vec<u8> {
             w.str(message);
             w.finish()
         }
+        Outcome::Traces(set) => {
+            let spans: usize = set.traces.iter().map(|(t, _)| t.len()).sum();
+            let mut w = Writer::new(OUT_TRACES, 160 * spans);
+            w.u32(id);
+            write_analysed(&mut w, set);
+            w.finish()
+        }
     }
 }
 
@@ -154,6 +177,7 @@ pub fn decode_outcome(frame: &[u8]) -> Result<(u32, Outcome), FrameError> {
             Outcome::Percentiles(PercentileTable { rows, all })
         }
         OUT_FAILED => Outcome::Failed { kind: r.str("error kind")?, message: r.str("error message")? },
+        OUT_TRACES => Outcome::Traces(Box::new(read_analysed(&mut r)?)),
         tag => return Err(FrameError::UnknownTag { field: "outcome", tag }),
     };
     r.end()?;
