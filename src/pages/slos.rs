@@ -88,6 +88,20 @@ pub fn start_compute(
             return;
         }
     };
+    // An SLI from traces or logs may read a source of its own, named in its definition.
+    let source = match def.spec.sli.source_name() {
+        None => source,
+        Some(name) => match use_app_state().sources.with_untracked(|s| s.find(name).cloned()) {
+            Some(named) => named,
+            None => {
+                tile.set(TileState::Error(PanelError {
+                    kind: "SLO definition".into(),
+                    message: format!("The SLI reads the data source '{name}', which is not configured here: add it in Settings, or edit the SLO."),
+                }));
+                return;
+            }
+        },
+    };
     tile.set(TileState::Loading("Queued…".into()));
     spawn_local(async move {
         let progress = move |text: String| {
