@@ -416,6 +416,8 @@ fn start_drawing(
             draw_error.set(None);
             if next < drawing.lines.len() {
                 spawn_local(finish_lines(canvas, drawing, next, generation, draw_error));
+            } else {
+                mark_drawn(&canvas);
             }
         }
         Err(e) => draw_error.set(Some(e.to_string())),
@@ -448,4 +450,12 @@ async fn finish_lines(
             }
         }
     }
+    mark_drawn(&canvas);
+}
+
+/// Records on the canvas when its last line was drawn (`data-drawn-ms`, the page's
+/// `performance.now()`), so tests can time a load up to the drawn chart.
+fn mark_drawn(canvas: &web_sys::HtmlCanvasElement) {
+    let now = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
+    let _ = canvas.set_attribute("data-drawn-ms", &format!("{now:.1}"));
 }
