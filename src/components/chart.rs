@@ -113,7 +113,8 @@ pub fn TimeSeriesChart(
         }
         let visible: Vec<usize> = (0..draw_series.len()).filter(|i| !hidden_now.contains(i)).collect();
         let mut lines = Vec::with_capacity(visible.len());
-        if reduce_some(&draw_series, &visible, &mut lines, window, width_px) {
+        let samples: usize = draw_series.iter().map(Series::len).sum();
+        if slices::start_inline(samples) && reduce_some(&draw_series, &visible, &mut lines, window, width_px) {
             finish(lines, bands);
             return;
         }

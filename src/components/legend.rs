@@ -229,10 +229,12 @@ fn next_sort(current: Option<(usize, bool)>, col: usize) -> Option<(usize, bool)
 
 /// The legend rows of `series`, computed in slices of at most `offload::slices::SLICE_MS` per
 /// task: immediately when they fit in one slice (the usual case), otherwise the signal is `None`
-/// until the last slice is done.
+/// until the last slice is done. A large result starts in a task of its own
+/// (`slices::start_inline`).
 fn statistics(series: Arc<Vec<Series>>) -> RwSignal<Option<Arc<Vec<LegendRow>>>> {
     let mut done: Vec<LegendRow> = Vec::with_capacity(series.len());
-    let complete = fill_rows(&series, &mut done);
+    let samples: usize = series.iter().map(Series::len).sum();
+    let complete = slices::start_inline(samples) && fill_rows(&series, &mut done);
     let rows = RwSignal::new(complete.then(|| Arc::new(std::mem::take(&mut done))));
     if !complete {
         spawn_local(async move {

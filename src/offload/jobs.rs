@@ -100,6 +100,8 @@ pub async fn read_answer(frame: &[u8]) -> Result<Outcome, OffloadError> {
         Opened::Whole(_, outcome) => return Ok(outcome),
         Opened::Matrix(m) => m,
     };
+    // The answer's copy into this thread's memory was the task so far; reading starts in the next.
+    slices::yield_now().await;
     while !matrix.read_some(slices::budget()).map_err(unreadable)? {
         slices::yield_now().await;
     }

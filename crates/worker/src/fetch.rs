@@ -21,13 +21,27 @@ use web_sys::{AbortController, Headers, RequestInit, Response, WorkerGlobalScope
 
 /// The answer to job `id`: its outcome frame, and the response body when the page needs it too.
 pub async fn fetch_and_decode(scope: &WorkerGlobalScope, id: u32, req: &FetchRequest) -> (Vec<u8>, Option<ArrayBuffer>) {
+    let start = now(scope);
     let (status, buffer) = match fetch(scope, req).await {
         Ok(got) => got,
         Err(failure) => return (encode_outcome(id, &Outcome::FetchFailed(failure)), None),
     };
+    let fetched = now(scope);
     let outcome = execute(&Job::DecodeQuery { status }, &Uint8Array::new(&buffer).to_vec());
     let body_too = req.with_native && matches!(&outcome, Outcome::Decoded(resp) if has_native(resp));
-    (encode_outcome(id, &outcome), body_too.then_some(buffer))
+    let frame = encode_outcome(id, &outcome);
+    let size = f64::from(buffer.byte_length()) / 1e6;
+    let line = format!(
+        "sightline: the background worker received {size:.1} MB in {:.0} ms, then decoded it and wrote the answer frame in {:.0} ms",
+        fetched - start,
+        now(scope) - fetched
+    );
+    web_sys::console::info_1(&line.into());
+    (frame, body_too.then_some(buffer))
+}
+
+fn now(scope: &WorkerGlobalScope) -> f64 {
+    scope.performance().map_or(0.0, |p| p.now())
 }
 
 /// Sends `req` and reads its whole body, within its timeout.
