@@ -304,9 +304,9 @@ fn SloOverview(
         <h1>"SLOs"</h1>
         <p class="hint">
             {if is_demo {
-                "Example SLOs of the demo shop, and your own SLOs, computed in this browser from raw counter samples."
+                "Example SLOs of the demo shop, and your own SLOs, computed in this browser from raw counter samples, trace spans or per-minute log line counts."
             } else {
-                "Your SLOs, computed in this browser from this source's raw counter samples. Create one, or import OpenSLO or Sloth YAML."
+                "Your SLOs, computed in this browser from raw counter samples (or trace spans and log line counts). Create one, or import OpenSLO or Sloth YAML."
             }}
         </p>
         <div class="row slo-toolbar">

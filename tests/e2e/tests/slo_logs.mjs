@@ -3,7 +3,7 @@
 // queries, and the SLI and budget follow by hand from the window's counts. A user SLO whose SLI
 // reads a named Loki source (the project's fixture server, which has no capture for these count
 // queries) sends its queries there and shows the source's own error in its tile only.
-import { assert, assertClose, open, addKindSource } from '../lib/app.mjs';
+import { assert, assertClose, open, addKindSource, canvasInk } from '../lib/app.mjs';
 
 const ID = 'payments-logs';
 const BUDGET = 0.01; // objective 99 %
@@ -53,6 +53,15 @@ export default [
       const remaining = Number(await page.locator('[data-testid=slo-remaining]').getAttribute('data-value'));
       assertClose(sli, 1 - wBad / wValid, 1e-9, 'SLI = 1 − bad lines / lines (ratio of sums over the window)');
       assertClose(remaining, 1 - (wBad / wValid) / BUDGET, 1e-6, 'budget remaining = 1 − error ratio / 0.01');
+      // The charts draw their lines (their points are thinned to ≤ 1,500, so wider apart than a minute).
+      for (const chart of ['budget', 'sli', 'burn']) {
+        let ink = { colourful: 0 };
+        for (let i = 0; i < 50 && ink.colourful < 150; i++) {
+          ink = await canvasInk(page, `[data-testid=slo-chart-${chart}] canvas`);
+          if (ink.colourful < 150) await page.waitForTimeout(100);
+        }
+        assert(ink.colourful >= 150, `the ${chart} chart draws its series: ${JSON.stringify(ink)}`);
+      }
       const derivation = await page.locator('[data-testid=slo-derivation]').textContent();
       assert(/log SLI: valid = the lines of \{service_name="payments"\}; bad = those of them passing \| level="error"/.test(derivation), `derivation: ${derivation.slice(0, 300)}`);
     },
