@@ -5,7 +5,8 @@
 // exceed 100 ms. The same response is then loaded with the background worker switched off
 // (localStorage "sightline.offload" = "main"): the legend (mean, min, max, last, p50/p95/p99, n of
 // every series) must read exactly the same. Prints the longest task of both paths and the time
-// from the click to the drawn chart (the canvas' data-drawn-ms, set when its last line is drawn).
+// from the click to the drawn chart (the canvas' data-drawn-ms, set when its last line is drawn),
+// after one unmeasured warm-up load.
 // The legend of 180 series is virtualised, so its rows are read by scrolling it.
 //
 // The data server listens on E2E_BIG_PORT (default 0: any free port) and is closed by the test.
@@ -115,7 +116,7 @@ async function loadAndMeasure(page, baseUrl, sourceName) {
 export default [
   {
     name: 'longtasks: a 50 MB query_range response loads without a main-thread task over 100 ms, same numbers as on the main thread',
-    timeout: 120000,
+    timeout: 180000,
     run: async ({ page, baseUrl }) => {
       const server = await startDataServer();
       try {
@@ -126,6 +127,11 @@ export default [
         const url = `http://127.0.0.1:${server.address().port}`;
         await addSource(page, baseUrl, { name: 'big', url });
 
+        // One load first, not measured: the browser compiles the page's and the worker's WASM in a
+        // fast baseline tier and optimises hot functions later, which would make whichever path runs
+        // first look slower.
+        await loadAndMeasure(page, baseUrl, 'big');
+        info.length = 0;
         const worker = await loadAndMeasure(page, baseUrl, 'big');
         const size = server.lastSize;
         assert(size > 45e6, `the generated response is only ${size} bytes`);
