@@ -79,11 +79,24 @@ pub fn OperationStatsTable(
     /// One trace or a search's traces.
     traces: Vec<Arc<Trace>>,
 ) -> impl IntoView {
-    let mut rows: Vec<OperationStats> = operation_stats(traces.iter().map(|t| t.as_ref()));
+    let rows = Arc::new(operation_stats(traces.iter().map(|t| t.as_ref())));
+    view! { <OperationStatsRows rows=rows traces=traces.len()/> }
+}
+
+/// The statistics table of rows already computed (`stats::operation_stats`) over `traces`
+/// trace(s), largest self total first.
+#[component]
+pub fn OperationStatsRows(
+    /// The rows, in any order.
+    rows: Arc<Vec<OperationStats>>,
+    /// How many traces they are over.
+    traces: usize,
+) -> impl IntoView {
+    let mut rows: Vec<OperationStats> = rows.to_vec();
     rows.sort_by(|a, b| {
         b.self_total_ns.cmp(&a.self_total_ns).then_with(|| (&a.service, &a.operation).cmp(&(&b.service, &b.operation)))
     });
-    let n = traces.len();
+    let n = traces;
     view! {
         <table class="trace-table" data-testid="trace-stats">
             <thead>
@@ -124,7 +137,7 @@ pub fn OperationStatsTable(
                                 <td class="num">{ns_f(r.p50_ns)}</td>
                                 <td class="num" data-testid="stats-p95" data-ns=r.p95_ns.to_string()>{ns_f(r.p95_ns)}</td>
                                 <td class="num">{ns_f(r.p99_ns)}</td>
-                                <td class="num">{r.error_count}</td>
+                                <td class="num" data-testid="stats-errors">{r.error_count}</td>
                                 <td class="num">{percent(Some(r.error_rate))}</td>
                             </tr>
                         }

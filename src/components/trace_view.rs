@@ -2,13 +2,16 @@
 //! search's results, else fetches it from the trace source; then shows its summary and warnings,
 //! a plain alert when the backend sent it incomplete (Tempo v2 PARTIAL), the waterfall with the
 //! critical path, the selected span's details, the bottlenecks, and the
-//! per-(service, operation) statistics. The analyses are the core's, computed once per trace.
+//! per-(service, operation) statistics. The analyses are the core's, computed once per trace: with
+//! the decoding when it ran in the background worker, else here.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sightline_core::datasource::DataSource;
-use sightline_core::trace::critical_path::{critical_path, Section};
-use sightline_core::trace::self_time::{bottlenecks, self_times, Bottleneck};
+use sightline_core::trace::analysis::TraceAnalysis;
+use sightline_core::trace::critical_path::Section;
+use sightline_core::trace::self_time::Bottleneck;
+use sightline_core::trace::stats::OperationStats;
 use sightline_core::trace::Trace;
 use sightline_core::trace_query::normalize_trace_id;
 use std::sync::Arc;
@@ -17,7 +20,7 @@ use super::trace_details::SpanDetails;
 use super::trace_list::duration_text;
 use super::trace_partial::{partial_message, PartialTraceNotice};
 use super::trace_search::SearchCache;
-use super::trace_tables::{BottlenecksTable, OperationStatsTable, ServiceMapTable, TraceDiffTable};
+use super::trace_tables::{BottlenecksTable, OperationStatsRows, ServiceMapTable, TraceDiffTable};
 use super::trace_waterfall::TraceWaterfall;
 use crate::pages::traces::Imported;
 use crate::sources::query::PanelError;
@@ -34,36 +37,41 @@ pub struct Analysis {
     pub self_ns: Arc<Vec<u64>>,
     pub critical_ns: Arc<Vec<u64>>,
     pub bottlenecks: Arc<Vec<Bottleneck>>,
+    /// The statistics table of this trace.
+    pub stats: Arc<Vec<OperationStats>>,
 }
 
 impl Analysis {
-    /// Runs the core's analyses on `trace`.
-    pub fn new(trace: Arc<Trace>) -> Analysis {
-        let cp = critical_path(&trace);
-        let selfs = self_times(&trace);
-        let ranked = bottlenecks(&trace, &cp, &selfs);
+    /// `trace` with its analyses: `done` when they were made with the decoding (in the background
+    /// worker), else the core's analyses run here.
+    pub fn new(trace: Arc<Trace>, done: Option<Arc<TraceAnalysis>>) -> Analysis {
+        let a = done.unwrap_or_else(|| Arc::new(TraceAnalysis::of(&trace)));
         Analysis {
-            sections: Arc::new(sightline_core::trace_rows::sections_by_span(&cp.sections)),
-            critical_total_ns: cp.total_ns(),
-            excluded_spans: cp.excluded_spans,
-            critical_ns: Arc::new(cp.per_span_ns),
-            self_ns: Arc::new(selfs),
-            bottlenecks: Arc::new(ranked),
+            sections: Arc::new(a.sections.clone()),
+            critical_total_ns: a.critical_total_ns,
+            excluded_spans: a.excluded_spans,
+            critical_ns: Arc::new(a.critical_ns.clone()),
+            self_ns: Arc::new(a.self_ns.clone()),
+            bottlenecks: Arc::new(a.bottlenecks.clone()),
+            stats: Arc::new(a.stats.clone()),
             trace,
         }
     }
 }
 
-/// A trace with id `id` already in this tab (imported files, then the last search's results).
-fn find_loaded(id: &str) -> Option<Arc<Trace>> {
+/// A trace with id `id` already in this tab (imported files, then the last search's results),
+/// with its analyses when they were made with the decoding.
+fn find_loaded(id: &str) -> Option<(Arc<Trace>, Option<Arc<TraceAnalysis>>)> {
     let want = format!("{:0>32}", normalize_trace_id(id).ok()?);
     let matches = |t: &&Arc<Trace>| format!("{:032x}", t.trace_id()) == want;
     let imported = use_context::<Imported>().and_then(|i| i.0.get_untracked());
-    if let Some(t) = imported.as_ref().and_then(|l| l.traces.iter().find(matches)) {
-        return Some(t.clone());
+    if let Some(l) = imported.as_ref() {
+        if let Some(k) = l.traces.iter().position(|t| matches(&t)) {
+            return l.traces.get(k).map(|t| (t.clone(), l.analyses.get(k).cloned()));
+        }
     }
     let cached = use_context::<SearchCache>().and_then(|c| c.0.get_untracked());
-    cached.as_ref().and_then(|r| r.traces.iter().find(matches)).cloned()
+    cached.as_ref().and_then(|r| r.traces.iter().find(matches)).map(|t| (t.clone(), None))
 }
 
 #[derive(Clone)]
@@ -83,25 +91,32 @@ pub fn TraceViewer(
     let id = Memo::new(move |_| state.view.with(|v| v.traces.trace.clone()));
     let load = RwSignal::new(Load::Loading);
     let generation = StoredValue::new(0u64);
+    let pending = StoredValue::new(None::<web_sys::AbortController>);
     let view_source = source.clone();
     Effect::new(move |_| {
         let id = id.get();
         generation.update_value(|g| *g += 1);
         let mine = generation.get_value();
-        if let Some(t) = find_loaded(&id) {
-            load.set(Load::Done(Arc::new(Analysis::new(t))));
+        if let Some((t, done)) = find_loaded(&id) {
+            load.set(Load::Done(Arc::new(Analysis::new(t, done))));
             return;
         }
         load.set(Load::Loading);
         let source = source.clone();
+        // A newer trace id aborts this load (its request, or its job in the background worker).
+        let controller = web_sys::AbortController::new().ok();
+        if let Some(old) = pending.try_update_value(|p| std::mem::replace(p, controller.clone())).flatten() {
+            old.abort();
+        }
         spawn_local(async move {
-            let result = fetch_trace(&source, &id, None).await;
+            let signal = controller.as_ref().map(|c| c.signal());
+            let result = fetch_trace(&source, &id, signal.as_ref()).await;
             if generation.get_value() != mine {
                 return;
             }
             match result {
-                Ok(Some(loaded)) => match loaded.traces.into_iter().next() {
-                    Some(t) => load.set(Load::Done(Arc::new(Analysis::new(t)))),
+                Ok(Some(loaded)) => match loaded.traces.first().cloned() {
+                    Some(t) => load.set(Load::Done(Arc::new(Analysis::new(t, loaded.analyses.first().cloned())))),
                     None => {
                         load.set(Load::Failed(PanelError { kind: "Not found".into(), message: "No spans.".into() }))
                     }
@@ -168,13 +183,19 @@ fn TraceAnalysisView(
         ),
     ];
     let critical_ns = analysis.critical_total_ns;
+    let sections = analysis.sections.len();
     let excluded = analysis.excluded_spans;
     let details_trace = t.clone();
     let (self_ns, crit_ns) = (analysis.self_ns.clone(), analysis.critical_ns.clone());
     let on_select = move |s: u32| selected.set(Some(s));
     view! {
         <PartialTraceNotice message=partial/>
-        <dl class="trace-summary" data-testid="trace-summary" data-critical-ns=critical_ns.to_string()>
+        <dl
+            class="trace-summary"
+            data-testid="trace-summary"
+            data-critical-ns=critical_ns.to_string()
+            data-critical-sections=sections.to_string()
+        >
             {summary
                 .into_iter()
                 .map(|(k, v, title, testid)| view! {
@@ -199,7 +220,7 @@ fn TraceAnalysisView(
         <p class="hint">"Spans on the critical path, ranked by the time they alone hold the trace up. Click a row to select the span."</p>
         <BottlenecksTable trace=t.clone() rows=analysis.bottlenecks.clone() on_select=on_select/>
         <h2>"Statistics by service and operation"</h2>
-        <OperationStatsTable traces=vec![t.clone()]/>
+        <OperationStatsRows rows=analysis.stats.clone() traces=1/>
         <h2>"Service map"</h2>
         <ServiceMapTable traces=vec![t.clone()]/>
         <h2>"Compare with another trace"</h2>
@@ -228,7 +249,7 @@ fn CompareSection(
             b.set(None);
             return;
         }
-        if let Some(t) = find_loaded(&id) {
+        if let Some((t, _)) = find_loaded(&id) {
             b.set(Some(Ok(t)));
             return;
         }

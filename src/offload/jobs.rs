@@ -33,20 +33,20 @@ use crate::state::storage;
 /// The storage key of the diagnostic switch (`"main"`: no worker).
 pub const SWITCH_KEY: &str = "sightline.offload";
 
-fn worker_allowed() -> bool {
+pub(super) fn worker_allowed() -> bool {
     storage::get_local(SWITCH_KEY).as_deref() != Some("main")
 }
 
-fn now() -> f64 {
+pub(super) fn now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
-fn log(what: &str, size: String, start: f64, worker: bool) {
+pub(super) fn log(what: &str, size: String, start: f64, worker: bool) {
     let place = if worker { "in the background worker" } else { "on the main thread" };
     web_sys::console::info_1(&format!("sightline: {what} ({size}) {place} in {:.0} ms", now() - start).into());
 }
 
-fn worker_failed(e: OffloadError) -> PanelError {
+pub(super) fn worker_failed(e: OffloadError) -> PanelError {
     PanelError { kind: "Background worker".into(), message: e.to_string() }
 }
 
@@ -81,7 +81,7 @@ pub async fn decode_query(status: u16, body: Body, abort: Option<&web_sys::Abort
     match outcome {
         Outcome::Decoded(resp) => Ok(Some(resp)),
         Outcome::Failed { kind, message } => Err(PanelError { kind, message }),
-        Outcome::Percentiles(_) | Outcome::FetchFailed(_) => {
+        Outcome::Percentiles(_) | Outcome::Traces(_) | Outcome::FetchFailed(_) => {
             Err(worker_failed(OffloadError::Failed("it answered a decode job with something else".into())))
         }
     }
@@ -156,8 +156,8 @@ pub async fn fetch_query(req: FetchRequest, abort: Option<&web_sys::AbortSignal>
         Outcome::Decoded(resp) => resp,
         Outcome::FetchFailed(failure) => return WorkerFetch::Transport(failure),
         Outcome::Failed { kind, message } => return WorkerFetch::Answer(Err(PanelError { kind, message })),
-        Outcome::Percentiles(_) => {
-            return WorkerFetch::Answer(Err(worker_failed(OffloadError::Failed("it answered a request with percentiles".into()))))
+        Outcome::Percentiles(_) | Outcome::Traces(_) => {
+            return WorkerFetch::Answer(Err(worker_failed(OffloadError::Failed("it answered a request with something else".into()))))
         }
     };
     let answer = match body {
@@ -201,7 +201,7 @@ pub async fn decode_query_with_native(
     result
 }
 
-fn bytes_of(buffer: &ArrayBuffer) -> Vec<u8> {
+pub(super) fn bytes_of(buffer: &ArrayBuffer) -> Vec<u8> {
     Uint8Array::new(buffer).to_vec()
 }
 
@@ -222,8 +222,8 @@ pub async fn percentile_table(series: &[Series], qs: &[f64], method: QuantileMet
                 return Ok(table);
             }
             Ok(Outcome::Failed { message, .. }) => return Err(message),
-            Ok(Outcome::Decoded(_) | Outcome::FetchFailed(_)) => {
-                return Err(OffloadError::Failed("it answered a percentile job with a response".into()).to_string())
+            Ok(Outcome::Decoded(_) | Outcome::Traces(_) | Outcome::FetchFailed(_)) => {
+                return Err(OffloadError::Failed("it answered a percentile job with something else".into()).to_string())
             }
             Err(OffloadError::Unavailable(why)) => {
                 web_sys::console::warn_1(&format!("sightline: percentiles on the main thread: {why}").into())

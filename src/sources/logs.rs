@@ -4,7 +4,6 @@
 //! credentials go only into headers ([`super::fetch_url`]).
 
 use sightline_core::datasource::DataSource;
-use sightline_core::demo::DemoBackend;
 use sightline_core::formats::prometheus::ResultData;
 use sightline_core::logs::loki::{decode_loki, LokiAnswer};
 use sightline_core::logs::query::{volume_request, LogQuery};
@@ -13,8 +12,7 @@ use sightline_core::series::Series;
 use sightline_core::urlencoding::encode_pairs;
 
 use super::query::PanelError;
-use super::{fetch_url, RawResponse, TransportError, DEMO_SEED};
-use crate::state::browser;
+use super::{fetch_url, RawResponse, TransportError};
 
 /// Buckets of the volume chart, at most.
 pub const VOLUME_BUCKETS: usize = 120;
@@ -39,8 +37,7 @@ async fn get(
 ) -> Result<Option<RawResponse>, PanelError> {
     check_kind(source)?;
     let raw = if source.kind == sightline_core::datasource::SourceKind::Demo {
-        let resp = DemoBackend::new(DEMO_SEED).respond_logs(path, params, browser::now_ms());
-        Ok(RawResponse { status: resp.status, body: resp.body })
+        Ok(super::demo_answer(|demo, now| demo.respond_logs(path, params, now)).await)
     } else {
         let url = format!("{}{path}?{}", source.url.trim_end_matches('/'), encode_pairs(params));
         fetch_url(source, url, abort).await

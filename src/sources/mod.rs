@@ -81,10 +81,7 @@ pub async fn send(
     abort: Option<&web_sys::AbortSignal>,
 ) -> Result<RawResponse, TransportError> {
     match source.kind {
-        SourceKind::Demo => {
-            let resp = DemoBackend::new(DEMO_SEED).respond(&req.path(), &req.params(), browser::now_ms());
-            Ok(RawResponse { status: resp.status, body: resp.body })
-        }
+        SourceKind::Demo => Ok(demo_answer(|demo, now| demo.respond(&req.path(), &req.params(), now)).await),
         _ => fetch(source, req, abort).await,
     }
 }
@@ -179,19 +176,26 @@ pub async fn send_buffered(
             let raw = send(source, req, abort).await?;
             Ok(BufferedResponse { status: raw.status, body: Body::Bytes(raw.body) })
         }
-        _ => {
-            fetch_with(source, req.url(&source.url), abort, |resp| async move {
-                use wasm_bindgen::JsCast;
-                let status = resp.status();
-                let raw: web_sys::Response = resp.into();
-                let promise = raw.array_buffer().map_err(|e| js_detail(&e))?;
-                let buffer = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|e| js_detail(&e))?;
-                let buffer = buffer.dyn_into::<js_sys::ArrayBuffer>().map_err(|_| "the response body was not binary".to_string())?;
-                Ok(BufferedResponse { status, body: Body::Buffer(buffer) })
-            })
-            .await
-        }
+        _ => fetch_url_buffered(source, req.url(&source.url), abort).await,
     }
+}
+
+/// [`fetch_url`], keeping the body as the browser's `ArrayBuffer` ([`Body::Buffer`]).
+pub(crate) async fn fetch_url_buffered(
+    source: &DataSource,
+    url: String,
+    abort: Option<&web_sys::AbortSignal>,
+) -> Result<BufferedResponse, TransportError> {
+    fetch_with(source, url, abort, |resp| async move {
+        use wasm_bindgen::JsCast;
+        let status = resp.status();
+        let raw: web_sys::Response = resp.into();
+        let promise = raw.array_buffer().map_err(|e| js_detail(&e))?;
+        let buffer = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|e| js_detail(&e))?;
+        let buffer = buffer.dyn_into::<js_sys::ArrayBuffer>().map_err(|_| "the response body was not binary".to_string())?;
+        Ok(BufferedResponse { status, body: Body::Buffer(buffer) })
+    })
+    .await
 }
 
 /// "Name: message" of a JS exception (as [`network_detail`] gives for gloo's errors).
@@ -201,6 +205,15 @@ fn js_detail(e: &wasm_bindgen::JsValue) -> String {
         Some(err) => format!("{}: {}", String::from(err.name()), String::from(err.message())),
         None => format!("{e:?}"),
     }
+}
+
+/// The in-page demo backend's answer: computed in a task of its own (after the page has had a
+/// turn to paint and handle input), as a network answer would arrive, so a page sending many demo
+/// requests never runs them all in one long task.
+pub async fn demo_answer(answer: impl FnOnce(&DemoBackend, i64) -> sightline_core::demo::DemoResponse) -> RawResponse {
+    crate::offload::slices::yield_now().await;
+    let resp = answer(&DemoBackend::new(DEMO_SEED), browser::now_ms());
+    RawResponse { status: resp.status, body: resp.body }
 }
 
 /// The headers that carry `source`'s credentials, as (name, value): `Authorization` and

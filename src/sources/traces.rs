@@ -1,15 +1,15 @@
 //! Transport for trace requests: the core builds a [`TraceRequest`] for the source's API; here it
 //! is sent (network, or the in-process demo, which answers Jaeger's API with real-shaped bytes)
-//! and the answer's HTTP status checked. Decoding is the core's. Every failure becomes a
+//! and the answer's HTTP status checked. Decoding is the core's (a large trace's in the background
+//! worker, `crate::offload::trace_jobs`). Every failure becomes a
 //! [`PanelError`] with a message for the user.
 
 use sightline_core::datasource::DataSource;
-use sightline_core::demo::DemoBackend;
+use sightline_core::offload::trace_frame::{not_traces_message, NOT_TRACES};
 use sightline_core::trace_query::{decode_name_list, http_error, TraceApi, TraceRequest};
 
 use super::query::PanelError;
-use super::{fetch_url, RawResponse, TransportError, DEMO_SEED};
-use crate::state::browser;
+use super::{fetch_url_buffered, Body, BufferedResponse, TransportError};
 
 /// The trace API of `source`, or why it has none.
 pub fn api_of(source: &DataSource) -> Result<TraceApi, PanelError> {
@@ -29,15 +29,29 @@ pub async fn send(
     req: &TraceRequest,
     abort: Option<&web_sys::AbortSignal>,
 ) -> Result<Option<Vec<u8>>, PanelError> {
+    Ok(send_buffered(source, req, abort).await?.map(|body| match body {
+        Body::Bytes(bytes) => bytes,
+        Body::Buffer(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
+    }))
+}
+
+/// [`send`], keeping a network answer's body as the browser's `ArrayBuffer` (so a large trace can
+/// go to the background worker without being copied into the page's memory). `Ok(None)`:
+/// superseded.
+pub async fn send_buffered(
+    source: &DataSource,
+    req: &TraceRequest,
+    abort: Option<&web_sys::AbortSignal>,
+) -> Result<Option<Body>, PanelError> {
     let api = api_of(source)?;
     let raw = if source.kind == sightline_core::datasource::SourceKind::Demo {
         let path = req.path(api).map_err(|e| PanelError { kind: "Request".into(), message: e.to_string() })?;
-        let resp = DemoBackend::new(DEMO_SEED).respond_traces(&path, &req.params(api), browser::now_ms());
-        Ok(RawResponse { status: resp.status, body: resp.body })
+        let raw = super::demo_answer(|demo, now| demo.respond_traces(&path, &req.params(api), now)).await;
+        Ok(BufferedResponse { status: raw.status, body: Body::Bytes(raw.body) })
     } else {
         let url =
             req.url(api, &source.url).map_err(|e| PanelError { kind: "Request".into(), message: e.to_string() })?;
-        fetch_url(source, url, abort).await
+        fetch_url_buffered(source, url, abort).await
     };
     let raw = match raw {
         Ok(raw) => raw,
@@ -49,8 +63,15 @@ pub async fn send(
             return Err(PanelError { kind: "Timeout".into(), message: e.to_string() })
         }
     };
-    if let Some(message) = http_error(raw.status, &raw.body) {
-        return Err(PanelError { kind: format!("HTTP {}", raw.status), message });
+    if !(200..300).contains(&raw.status) {
+        // Only an error answer is read here (to quote it); a success body stays where it is.
+        let body = match &raw.body {
+            Body::Bytes(bytes) => bytes.clone(),
+            Body::Buffer(buffer) => js_sys::Uint8Array::new(buffer).to_vec(),
+        };
+        if let Some(message) = http_error(raw.status, &body) {
+            return Err(PanelError { kind: format!("HTTP {}", raw.status), message });
+        }
     }
     Ok(Some(raw.body))
 }
@@ -74,6 +95,9 @@ async fn names(source: &DataSource, req: &TraceRequest) -> Result<Vec<String>, P
 #[derive(Debug, Clone)]
 pub struct LoadedTraces {
     pub traces: Vec<std::sync::Arc<sightline_core::trace::Trace>>,
+    /// Each trace's analyses when they were made with the decoding (in the background worker,
+    /// for large bodies): empty, or one per trace. Otherwise the trace view makes them.
+    pub analyses: Vec<std::sync::Arc<sightline_core::trace::analysis::TraceAnalysis>>,
     /// The detected format's name ("Jaeger JSON", "OTLP/JSON", …).
     pub format: String,
     /// Body-level notes (per-trace warnings stay on each trace).
@@ -83,11 +107,12 @@ pub struct LoadedTraces {
 /// Decodes trace bytes with the core's format detection.
 pub fn decode(body: &[u8]) -> Result<LoadedTraces, PanelError> {
     let decoded = sightline_core::trace::decode_traces(body).map_err(|e| PanelError {
-        kind: "Not traces".into(),
-        message: format!("The data could not be read as traces: {e}."),
+        kind: NOT_TRACES.into(),
+        message: not_traces_message(&e),
     })?;
     Ok(LoadedTraces {
         traces: decoded.traces.into_iter().map(std::sync::Arc::new).collect(),
+        analyses: Vec::new(),
         format: decoded.format.label().to_string(),
         notes: decoded.warnings,
     })
@@ -99,10 +124,12 @@ pub async fn fetch_trace(
     id: &str,
     abort: Option<&web_sys::AbortSignal>,
 ) -> Result<Option<LoadedTraces>, PanelError> {
-    let Some(body) = send(source, &source.trace_by_id(id), abort).await? else {
+    let Some(body) = send_buffered(source, &source.trace_by_id(id), abort).await? else {
         return Ok(None);
     };
-    let loaded = decode(&body)?;
+    let Some(loaded) = crate::offload::trace_jobs::decode_traces(body, abort).await? else {
+        return Ok(None);
+    };
     if loaded.traces.is_empty() {
         return Err(PanelError {
             kind: "Not found".into(),

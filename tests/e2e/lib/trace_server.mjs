@@ -15,6 +15,9 @@
 //     /api/v2/services and /api/v2/spans: names found in the captures.
 //   Search time ranges are not applied: the captures are years old. Unknown trace ids answer 404
 //   with Jaeger's error envelope, Tempo's plain "trace not found" and Zipkin's "<id> not found".
+// Generated, not captured: Jaeger /api/traces/{id} for the id of the seeded 100k-span trace of
+// tests/e2e/lib/big_trace.mjs (the captured Jaeger shape, made on first request, ~52 MB) — the
+// scale tests' trace. No other route lists it.
 // Not served: Tempo /api/v2/traces/{id} — no real capture of it exists (the shared fixtures hold
 // none), so it answers the generic 404 like any unknown path.
 //
@@ -36,6 +39,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bigTraceId, generateBigTrace } from './big_trace.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = path.resolve(HERE, '..', '..', 'fixtures');
@@ -119,6 +123,12 @@ function jaegerError(code, msg) {
   return { data: null, total: 0, limit: 0, offset: 0, errors: [{ code, msg }] };
 }
 
+/** The generated 100k-span trace's answer (tests/e2e/lib/big_trace.mjs), made on first request. */
+function bigTraceBody(captures) {
+  captures.bigTrace ??= Buffer.from(JSON.stringify(jaegerEnvelope([generateBigTrace().trace])));
+  return captures.bigTrace;
+}
+
 /** Routes one request; returns [status, contentType, body]. */
 export function route(captures, method, url) {
   const u = new URL(url, 'http://x');
@@ -151,6 +161,7 @@ export function route(captures, method, url) {
     return json(200, jaegerEnvelope(hits.slice(0, limit)));
   }
   if ((m = p.match(/^\/jaeger\/api\/traces\/([^/]+)$/))) {
+    if (sameTraceId(m[1], bigTraceId())) return json(200, bigTraceBody(captures));
     const t = captures.jaeger.find((x) => sameTraceId(x.traceID, m[1]));
     return t ? json(200, jaegerEnvelope([t])) : json(404, jaegerError(404, 'trace not found'));
   }

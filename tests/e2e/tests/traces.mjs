@@ -48,7 +48,12 @@ async function waterfallInk(page) {
 // Independent reference computations over a Jaeger trace object (µs times → ns).
 
 /** Jaeger UI's critical path (packages/jaeger-ui/src/components/TracePage/CriticalPath), total ns. */
-function jaegerCriticalPathNs(trace) {
+export function jaegerCriticalPathNs(trace) {
+  return jaegerCriticalPath(trace).totalNs;
+}
+
+/** Jaeger UI's critical path: its total length (ns) and its number of (non-empty) sections. */
+export function jaegerCriticalPath(trace) {
   const spans = new Map(trace.spans.map((s) => [s.spanID, {
     id: s.spanID, start: s.startTime, end: s.startTime + s.duration,
     parent: (s.references.find((r) => r.refType === 'CHILD_OF') || {}).spanID,
@@ -73,6 +78,7 @@ function jaegerCriticalPathNs(trace) {
     }
   }
   let total = 0;
+  let sections = 0;
   const walk = (id, limit) => {
     // Iterative version of computeCriticalPath: (span, returning child's start or undefined).
     let cur = id, lim = limit;
@@ -85,10 +91,12 @@ function jaegerCriticalPathNs(trace) {
       const sectionEnd = lim === undefined ? s.end : lim;
       if (lfc) {
         total += sectionEnd - lfc.end;
+        if (sectionEnd !== lfc.end) sections += 1;
         cur = lfc.id;
         lim = undefined;
       } else {
         total += sectionEnd - s.start;
+        if (sectionEnd !== s.start) sections += 1;
         if (!s.parent || !spans.has(s.parent) || !keep.has(s.parent)) return;
         lim = s.start;
         cur = s.parent;
@@ -96,11 +104,11 @@ function jaegerCriticalPathNs(trace) {
     }
   };
   for (const r of roots) walk(r.id, undefined);
-  return total * 1000;
+  return { totalNs: total * 1000, sections };
 }
 
 /** Per (service, operation): count, total duration and self total, in ns. */
-function jaegerStats(trace) {
+export function jaegerStats(trace) {
   const service = (s) => trace.processes[s.processID].serviceName;
   const children = new Map();
   for (const s of trace.spans) {

@@ -5,7 +5,8 @@ use super::message::{Job, Outcome};
 use crate::formats::prometheus::decode_response;
 use crate::stats::percentile_table::percentile_table_of_columns;
 
-/// Runs `job`; `body` is the response body of a [`Job::DecodeQuery`] (ignored otherwise).
+/// Runs `job`; `body` is the response body of a [`Job::DecodeQuery`] or [`Job::DecodeTraces`]
+/// (ignored otherwise).
 /// Failures become [`Outcome::Failed`] with the kind and message the panel shows.
 pub fn execute(job: &Job, body: &[u8]) -> Outcome {
     match job {
@@ -25,6 +26,10 @@ pub fn execute(job: &Job, body: &[u8]) -> Outcome {
                 Err(e) => Outcome::Failed { kind: "Percentiles".into(), message: e.to_string() },
             }
         }
+        Job::DecodeTraces => match super::trace_frame::analyse_trace_body(body) {
+            Ok(set) => Outcome::Traces(Box::new(set)),
+            Err((kind, message)) => Outcome::Failed { kind, message },
+        },
     }
 }
 

@@ -112,6 +112,30 @@ impl Writer {
         }
     }
 
+    /// A whole `u64` column.
+    pub fn u64s(&mut self, col: &[u64]) {
+        self.len(col.len());
+        self.buf.reserve(col.len() * 8);
+        for v in col {
+            self.buf.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+
+    /// A whole `u32` column.
+    pub fn u32s(&mut self, col: &[u32]) {
+        self.len(col.len());
+        self.buf.reserve(col.len() * 4);
+        for v in col {
+            self.buf.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+
+    /// A whole byte column.
+    pub fn u8s(&mut self, col: &[u8]) {
+        self.len(col.len());
+        self.buf.extend_from_slice(col);
+    }
+
     /// The finished frame.
     pub fn finish(self) -> Vec<u8> {
         self.buf
@@ -198,6 +222,25 @@ impl<'a> Reader<'a> {
         Ok(bytes.chunks_exact(8).map(|c| i64::from_le_bytes(le8(c))).collect())
     }
 
+    /// A whole `u64` column.
+    pub fn u64s(&mut self, field: &'static str) -> Result<Vec<u64>, FrameError> {
+        let bytes = self.column_bytes(field)?;
+        Ok(bytes.chunks_exact(8).map(|c| u64::from_le_bytes(le8(c))).collect())
+    }
+
+    /// A whole `u32` column.
+    pub fn u32s(&mut self, field: &'static str) -> Result<Vec<u32>, FrameError> {
+        let n = self.u32(field)? as usize;
+        let bytes = self.take(n.checked_mul(4).ok_or(FrameError::Truncated { field })?, field)?;
+        Ok(bytes.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().unwrap_or([0; 4]))).collect())
+    }
+
+    /// A whole byte column.
+    pub fn u8s(&mut self, field: &'static str) -> Result<&'a [u8], FrameError> {
+        let n = self.u32(field)? as usize;
+        self.take(n, field)
+    }
+
     /// Succeeds only when every byte was read.
     pub fn end(self) -> Result<(), FrameError> {
         match self.rest.len() {
@@ -244,6 +287,25 @@ mod tests {
         assert_eq!(bits, want);
         assert_eq!(r.i64s("h").unwrap(), vec![i64::MIN, 0, i64::MAX]);
         r.end().unwrap();
+    }
+
+    #[test]
+    fn unsigned_and_byte_columns_round_trip_and_reject_short_frames() {
+        let mut w = Writer::new(2, 0);
+        w.u64s(&[0, u64::MAX, 7]);
+        w.u32s(&[u32::MAX, 0, 3]);
+        w.u8s(&[1, 2, 255]);
+        let frame = w.finish();
+        let (_, mut r) = Reader::open(&frame).unwrap();
+        assert_eq!(r.u64s("a").unwrap(), vec![0, u64::MAX, 7]);
+        assert_eq!(r.u32s("b").unwrap(), vec![u32::MAX, 0, 3]);
+        assert_eq!(r.u8s("c").unwrap(), &[1, 2, 255]);
+        r.end().unwrap();
+        for cut in 5..frame.len() {
+            let (_, mut r) = Reader::open(&frame[..cut]).unwrap();
+            let all = r.u64s("a").and_then(|_| r.u32s("b")).and_then(|_| r.u8s("c").map(|_| ()));
+            assert!(all.is_err(), "a frame cut at {cut} bytes was read");
+        }
     }
 
     #[test]

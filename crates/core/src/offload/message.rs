@@ -11,11 +11,14 @@
 //! - [`Outcome::Decoded`]: the decoded response, columnar (labels, then the `i64` timestamp and
 //!   `f64` value columns of each series). [`Outcome::Percentiles`]: the table.
 //!   [`Outcome::Failed`]: the error kind and message the panel shows.
+//! - [`Job::DecodeTraces`] (body sent separately) and [`Outcome::Traces`]: a trace body's traces
+//!   as columnar span stores with their analyses (layout in [`super::trace_frame`]).
 //!
 //! Decoding is as strict as [`super::frame::Reader`]: malformed frames are a [`FrameError`].
 
 use super::fetch::{read_failure, read_request, write_failure, write_request, FetchFailure, FetchRequest};
 use super::frame::{FrameError, Reader, Writer};
+use super::trace_frame::{read_analysed, write_analysed, AnalysedTraces};
 use crate::formats::prometheus::{QueryResponse, ResultData};
 use crate::series::{InstantSample, Labels, Series};
 use crate::stats::percentile::{QuantileMethod, Quantiles};
@@ -28,6 +31,9 @@ pub enum Job {
     DecodeQuery { status: u16 },
     /// The `qs` quantiles by `method` of each column and of all of them pooled.
     PercentileTable { qs: Vec<f64>, method: QuantileMethod, columns: Vec<Vec<f64>> },
+    /// Decode a trace body (sent separately, like [`Job::DecodeQuery`]'s) and analyse every trace
+    /// in it (`super::trace_frame`).
+    DecodeTraces,
     /// Send this request from the worker and decode its answer.
     FetchQuery(FetchRequest),
 }
@@ -42,6 +48,8 @@ pub enum Outcome {
         kind: String,
         message: String,
     },
+    /// The traces of a body with their analyses.
+    Traces(Box<AnalysedTraces>),
     /// A [`Job::FetchQuery`] got no response.
     FetchFailed(FetchFailure),
 }
@@ -52,6 +60,8 @@ const JOB_FETCH: u8 = 3;
 const OUT_DECODED: u8 = 11;
 const OUT_PERCENTILES: u8 = 12;
 const OUT_FAILED: u8 = 13;
+const JOB_TRACES: u8 = 30;
+const OUT_TRACES: u8 = 40;
 const OUT_FETCH_FAILED: u8 = 14;
 
 const DATA_MATRIX: u8 = 0;
@@ -71,6 +81,11 @@ pub fn encode_job(id: u32, job: &Job) -> Vec<u8> {
         Job::PercentileTable { qs, method, columns } => {
             let cols: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
             encode_percentile_job(id, qs, *method, &cols)
+        }
+        Job::DecodeTraces => {
+            let mut w = Writer::new(JOB_TRACES, 4);
+            w.u32(id);
+            w.finish()
         }
         Job::FetchQuery(req) => {
             let mut w = Writer::new(JOB_FETCH, 64 + req.url.len());
@@ -112,6 +127,7 @@ pub fn decode_job(frame: &[u8]) -> Result<(u32, Job), FrameError> {
             }
             Job::PercentileTable { qs, method, columns }
         }
+        JOB_TRACES => Job::DecodeTraces,
         JOB_FETCH => Job::FetchQuery(read_request(&mut r)?),
         tag => return Err(FrameError::UnknownTag { field: "job", tag }),
     };
@@ -145,6 +161,13 @@ pub fn encode_outcome(id: u32, outcome: &Outcome) -> Vec<u8> {
             w.u32(id);
             w.str(kind);
             w.str(message);
+            w.finish()
+        }
+        Outcome::Traces(set) => {
+            let spans: usize = set.traces.iter().map(|(t, _)| t.len()).sum();
+            let mut w = Writer::new(OUT_TRACES, 160 * spans);
+            w.u32(id);
+            write_analysed(&mut w, set);
             w.finish()
         }
         Outcome::FetchFailed(failure) => {
@@ -195,6 +218,7 @@ pub(super) fn open_frame(frame: &[u8]) -> Result<(u32, Result<Outcome, MatrixSta
             Outcome::Percentiles(PercentileTable { rows, all })
         }
         OUT_FAILED => Outcome::Failed { kind: r.str("error kind")?, message: r.str("error message")? },
+        OUT_TRACES => Outcome::Traces(Box::new(read_analysed(&mut r)?)),
         OUT_FETCH_FAILED => Outcome::FetchFailed(read_failure(&mut r)?),
         tag => return Err(FrameError::UnknownTag { field: "outcome", tag }),
     };

@@ -4,12 +4,14 @@
 //! ([`critical_path`]), self time and bottlenecks ([`self_time`]), the per-(service, operation)
 //! statistics table ([`stats`]), the service map ([`service_map`]) and its layered drawing layout
 //! ([`service_graph`]), and the structural diff of two
-//! traces ([`diff`]); export back to OTLP/JSON ([`export`]).
+//! traces ([`diff`]); export back to OTLP/JSON ([`export`]). [`analysis`] runs the per-trace
+//! analyses the trace view shows in one call (on the page or in the background worker).
 //!
 //! Contract shared by every module here: times are `u64` ns since the Unix epoch, ids are
 //! integers, and no function recurses over user data (deep traces cannot overflow the stack)
 //! or panics on any input.
 
+pub mod analysis;
 pub mod builder;
 pub mod critical_path;
 pub mod decode;

@@ -62,14 +62,17 @@ impl SpanKind {
     pub fn parse(text: &str) -> SpanKind {
         let t = text.trim();
         let t = t.strip_prefix("SPAN_KIND_").unwrap_or(t);
-        match t.to_ascii_lowercase().as_str() {
-            "1" | "internal" => SpanKind::Internal,
-            "2" | "server" => SpanKind::Server,
-            "3" | "client" => SpanKind::Client,
-            "4" | "producer" => SpanKind::Producer,
-            "5" | "consumer" => SpanKind::Consumer,
-            _ => SpanKind::Unspecified,
-        }
+        const NAMES: [(&str, &str, SpanKind); 5] = [
+            ("1", "internal", SpanKind::Internal),
+            ("2", "server", SpanKind::Server),
+            ("3", "client", SpanKind::Client),
+            ("4", "producer", SpanKind::Producer),
+            ("5", "consumer", SpanKind::Consumer),
+        ];
+        NAMES
+            .iter()
+            .find(|(code, name, _)| t == *code || t.eq_ignore_ascii_case(name))
+            .map_or(SpanKind::Unspecified, |&(_, _, kind)| kind)
     }
 
     /// From the OTLP integer (0 unspecified … 5 consumer); out of range is unspecified.
@@ -171,7 +174,7 @@ pub struct Resource {
 }
 
 /// One trace as columns (see the module doc for the layout and invariants).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Trace {
     pub(crate) trace_id: u128,
     pub(crate) strings: Vec<Arc<str>>,

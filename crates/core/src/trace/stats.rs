@@ -71,16 +71,28 @@ pub(crate) fn exact_quantiles<const N: usize>(values: &[f64], qs: [f64; N]) -> [
 
 /// The statistics table over `traces` (one or many; see the module doc).
 pub fn operation_stats<'a>(traces: impl IntoIterator<Item = &'a Trace>) -> Vec<OperationStats> {
+    operation_stats_with(
+        traces
+            .into_iter()
+            .map(|t| (t, self_times(t), critical_path(t).per_span_ns)),
+    )
+}
+
+/// [`operation_stats`] from analyses already made: each trace with its self times
+/// ([`self_times`]) and its critical-path time per span ([`critical_path`]'s `per_span_ns`),
+/// indexed like its spans (a missing entry counts as 0).
+pub fn operation_stats_with<'a, S: AsRef<[u64]>>(
+    traces: impl IntoIterator<Item = (&'a Trace, S, S)>,
+) -> Vec<OperationStats> {
     // Groups by (service, operation) text across traces; within a trace by interned ids, so
     // each distinct pair is hashed as text once per trace, not once per span.
     let mut keys: Vec<(Arc<str>, Arc<str>)> = Vec::new();
     let mut accs: Vec<Acc> = Vec::new();
     let mut global: HashMap<(Arc<str>, Arc<str>), usize> = HashMap::new();
     let mut summed_duration: u64 = 0;
-    for (ti, trace) in traces.into_iter().enumerate() {
+    for (ti, (trace, selfs, per_span_critical)) in traces.into_iter().enumerate() {
+        let (selfs, per_span_critical) = (selfs.as_ref(), per_span_critical.as_ref());
         summed_duration = summed_duration.saturating_add(trace.duration_ns());
-        let selfs = self_times(trace);
-        let cp = critical_path(trace);
         let mut local: HashMap<(StrId, StrId), usize> = HashMap::new();
         for span in trace.spans() {
             let i = span.index() as usize;
@@ -112,7 +124,7 @@ pub fn operation_stats<'a>(traces: impl IntoIterator<Item = &'a Trace>) -> Vec<O
                 .saturating_add(selfs.get(i).copied().unwrap_or(0));
             acc.critical_total = acc
                 .critical_total
-                .saturating_add(cp.per_span_ns.get(i).copied().unwrap_or(0));
+                .saturating_add(per_span_critical.get(i).copied().unwrap_or(0));
             acc.errors += usize::from(span.is_error());
             if acc.last_trace != ti {
                 acc.last_trace = ti;

@@ -120,8 +120,13 @@ fn us_to_ns(us: Option<u64>) -> u64 {
 /// A Jaeger tag as a typed attribute, by its declared `type` first, then by its JSON type.
 fn kv_attr(b: &mut TraceBuilder, kv: &JaegerKv) -> Attr {
     let key = b.intern(kv.key.as_deref().unwrap_or(""));
-    let declared = kv.value_type.as_deref().unwrap_or("").to_ascii_lowercase();
-    let value = match (declared.as_str(), &kv.value) {
+    let declared = match kv.value_type.as_deref().unwrap_or("") {
+        t if t.eq_ignore_ascii_case("int64") => "int64",
+        t if t.eq_ignore_ascii_case("float64") => "float64",
+        t if t.eq_ignore_ascii_case("bool") => "bool",
+        _ => "",
+    };
+    let value = match (declared, &kv.value) {
         ("int64", v) if v.as_i64().is_some() => AttrValue::Int(v.as_i64().unwrap_or(0)),
         ("float64", Scalar::Float(f)) => AttrValue::Float(*f),
         ("float64", Scalar::Int(i)) => AttrValue::Float(*i as f64),
@@ -140,6 +145,7 @@ fn kv_attr(b: &mut TraceBuilder, kv: &JaegerKv) -> Attr {
             i64::try_from(*u).map_or_else(|_| AttrValue::Float(*u as f64), AttrValue::Int)
         }
         (_, Scalar::Float(f)) => AttrValue::Float(*f),
+        (_, Scalar::Str(s)) => AttrValue::Str(b.intern(s)),
         (_, other) => AttrValue::Str(b.intern(&other.text())),
     };
     Attr { key, value }
@@ -258,7 +264,12 @@ fn add_span(b: &mut TraceBuilder, trace_id: u128, span: &JaegerSpan, resource: R
     let mut status_message = None;
     for kv in &span.tags {
         match kv.key.as_deref() {
-            Some("span.kind") => kind = SpanKind::parse(&kv.value.text()),
+            Some("span.kind") => {
+                kind = match &kv.value {
+                    Scalar::Str(s) => SpanKind::parse(s),
+                    other => SpanKind::parse(&other.text()),
+                }
+            }
             Some("error") => error_tag |= is_true(&kv.value),
             Some("otel.status_code") => {
                 let t = kv.value.text();
