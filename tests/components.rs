@@ -508,7 +508,7 @@ async fn slo_form_reports_fields_and_a_share_link_adds_a_user_slo() {
     type_into(&el, "[data-testid=slo-filter]", "shared");
     assert!(wait_until(2_000, || count(&el, "[data-testid=slo-tile]") == 1).await, "filtered to one tile");
     type_into(&el, "[data-testid=slo-filter]", "");
-    assert!(wait_until(2_000, || count(&el, "[data-testid=slo-tile]") == 7).await, "six examples and the shared SLO");
+    assert!(wait_until(2_000, || count(&el, "[data-testid=slo-tile]") == 8).await, "seven examples and the shared SLO");
     let select: web_sys::HtmlSelectElement = query(&el, "[data-testid=slo-sort]").unwrap().unchecked_into();
     select.set_value("name");
     select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
