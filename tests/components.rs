@@ -399,11 +399,11 @@ fn slo_tile_text(el: &HtmlElement, id: &str, testid: &str) -> String {
 #[wasm_bindgen_test]
 async fn slo_page_shows_demo_tiles_with_status_and_budget() {
     let el = mount_app("?page=slos&ds=demo");
-    assert!(wait_until(3_000, || count(&el, "[data-testid=slo-tile]") == 6).await, "one tile per demo SLO (five from metrics, one from traces)");
+    assert!(wait_until(3_000, || count(&el, "[data-testid=slo-tile]") == 7).await, "one tile per demo SLO (five from metrics, one from traces, one from logs)");
     let done = || count(&el, "[data-testid=slo-tile][data-state=loading]") == 0;
     assert!(wait_until(240_000, done).await, "tiles finished loading");
     assert_eq!(count(&el, "[data-testid=slo-tile][data-state=error]"), 0, "{}", el.text_content().unwrap_or_default());
-    for tile in ["payments-availability", "checkout-success", "catalog-availability", "frontend-latency", "frontend-page-load", "payments-charge-traces"] {
+    for tile in ["payments-availability", "checkout-success", "catalog-availability", "frontend-latency", "frontend-page-load", "payments-charge-traces", "payments-logs"] {
         let status = slo_tile_text(&el, tile, "slo-status");
         assert!(["healthy", "warning", "critical", "breached"].contains(&status.as_str()), "{tile}: status {status:?}");
         let remaining = query(&el, &format!("[data-testid=slo-tile][data-slo={tile}] [data-testid=slo-remaining]"))

@@ -7,5 +7,6 @@ pub mod canvas;
 pub mod heatmap;
 pub mod palette;
 pub mod short;
+pub mod time_axis;
 pub mod timeseries;
 pub mod waterfall;

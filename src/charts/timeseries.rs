@@ -8,7 +8,6 @@
 //! Axes: x is the resolved query range in the selected time zone; y starts at 0 when every value is
 //! non-negative (counts, rates, latencies), otherwise spans the finite data, with 5 % headroom.
 
-use chrono::{Local, Utc};
 use plotters::coord::combinators::WithKeyPoints;
 use plotters::coord::types::{RangedCoordf64, RangedCoordi64};
 use plotters::coord::Shift;
@@ -17,13 +16,12 @@ use sightline_core::downsample::{m4, M4Line};
 use sightline_core::envelope::{envelope, EnvelopeRun};
 use sightline_core::stack::stack;
 use sightline_core::stats::anomaly::{anomaly_band, BandParams};
-use sightline_core::format::format_time_ms;
 use sightline_core::units::{Scale, Unit};
 use sightline_core::series::Series;
-use sightline_core::time::time_ticks;
 use sightline_core::viewstate::{ChartStyle, TimeZoneChoice};
 
 use super::canvas::PlotGeometry;
+use super::time_axis;
 use super::palette::{series_color, Palette};
 
 /// One series ready to draw: M4-reduced points (a NaN value separates runs) and its colour index.
@@ -183,10 +181,7 @@ pub fn draw_frame<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &Char
     let font = ("sans-serif", 12.0 * spec.dpr).into_font().color(&p.text);
     let span = end_ms - spec.start_ms;
     let tz = spec.tz;
-    let x_fmt = move |t: &i64| match tz {
-        TimeZoneChoice::Utc => format_time_ms(*t, &Utc, span),
-        TimeZoneChoice::Browser => format_time_ms(*t, &Local, span),
-    };
+    let x_fmt = move |t: &i64| time_axis::label(*t, span, tz);
     let y_fmt = move |v: &f64| scale.format(*v);
     chart
         .configure_mesh()
@@ -282,13 +277,9 @@ fn path_length(coords: &Coords, t: &[i64], v: &[f64]) -> f64 {
     length
 }
 
-/// Round wall-clock instants for the time axis, about one per 130 CSS pixels.
+/// Round wall-clock instants for the time axis ([`time_axis::ticks`]).
 fn x_ticks(spec: &ChartSpec, end_ms: i64) -> Vec<i64> {
-    let max_ticks = (spec.width_css / 130.0).clamp(2.0, 12.0) as usize;
-    match spec.tz {
-        TimeZoneChoice::Utc => time_ticks(spec.start_ms, end_ms, max_ticks, &Utc),
-        TimeZoneChoice::Browser => time_ticks(spec.start_ms, end_ms, max_ticks, &Local),
-    }
+    time_axis::ticks(spec.start_ms, end_ms, spec.width_css, spec.tz)
 }
 
 #[cfg(test)]

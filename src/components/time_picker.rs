@@ -21,7 +21,10 @@ pub fn TimePicker() -> impl IntoView {
 
     let label = Memo::new(move |_| {
         state.view.with(|v| match TimeRange::parse(&v.from, &v.to) {
-            Ok(r) => time::describe(&r),
+            Ok(r) => match v.tz {
+                TimeZoneChoice::Utc => time::describe(&r, &Utc),
+                TimeZoneChoice::Browser => time::describe(&r, &Local),
+            },
             Err(_) => format!("{} to {}", v.from, v.to),
         })
     });

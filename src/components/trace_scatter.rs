@@ -9,9 +9,11 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use sightline_core::trace_rows::TraceSummaryRow;
 use sightline_core::units::{format_with_unit, Unit};
+use sightline_core::viewstate::TimeZoneChoice;
 use std::sync::Arc;
 
 use crate::charts::canvas::{fit_to_css_size, observe_resize};
+use crate::charts::time_axis;
 use crate::charts::palette;
 use crate::state::{browser, theme, use_app_state};
 
@@ -20,26 +22,31 @@ fn draw_scatter<DB: DrawingBackend>(
     root: &DrawingArea<DB, plotters::coord::Shift>,
     rows: &[TraceSummaryRow],
     p: &palette::Palette,
-    dpr: f64,
+    (dpr, tz): (f64, TimeZoneChoice),
 ) -> Result<Vec<(f64, f64)>, String> {
     let px = |v: f64| (v * dpr).round() as u32;
     root.fill(&p.background).map_err(|e| e.to_string())?;
-    let t0 = rows.iter().map(|r| r.start_ns).min().unwrap_or(0);
-    let t1 = rows.iter().map(|r| r.start_ns).max().unwrap_or(0).max(t0 + 1_000_000);
-    let x_span_s = (t1 - t0) as f64 / 1e9;
+    // x: start times in ms, padded by 3 % each side, on the charts' wall-clock axis.
+    let ms = |ns: u64| i64::try_from(ns / 1_000_000).unwrap_or(i64::MAX);
+    let t0 = rows.iter().map(|r| ms(r.start_ns)).min().unwrap_or(0);
+    let t1 = rows.iter().map(|r| ms(r.start_ns)).max().unwrap_or(0).max(t0.saturating_add(1));
+    let pad = ((t1 - t0) / 33).max(1);
+    let (x0, x1) = (t0.saturating_sub(pad), t1.saturating_add(pad));
+    let width_css = f64::from(root.dim_in_pixel().0) / dpr;
+    let ticks = time_axis::ticks(x0, x1, width_css, tz);
     let y_max = rows.iter().map(|r| r.duration_ns).max().unwrap_or(1).max(1) as f64 * 1.1;
     let font = ("sans-serif", 12.0 * dpr).into_font().color(&p.text);
     let mut chart = ChartBuilder::on(root)
         .margin(px(8.0))
         .x_label_area_size(px(24.0))
         .y_label_area_size(px(70.0))
-        .build_cartesian_2d(-x_span_s * 0.03..x_span_s * 1.03, 0.0..y_max)
+        .build_cartesian_2d((x0..x1).with_key_points(ticks), 0.0..y_max)
         .map_err(|e| e.to_string())?;
-    let x_fmt = |s: &f64| format!("+{}", format_with_unit(*s, Unit::Seconds));
+    let x_fmt = |t: &i64| time_axis::label(*t, x1 - x0, tz);
     let y_fmt = |ns: &f64| format_with_unit(*ns, Unit::Nanoseconds);
     chart
         .configure_mesh()
-        .x_labels(8)
+        .x_labels(12)
         .y_labels(5)
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
@@ -51,9 +58,9 @@ fn draw_scatter<DB: DrawingBackend>(
         .map_err(|e| e.to_string())?;
     let ok = palette::series_color(p, 0);
     let bad = RGBColor(214, 39, 40);
-    let points: Vec<(f64, f64, bool)> = rows
+    let points: Vec<(i64, f64, bool)> = rows
         .iter()
-        .map(|r| ((r.start_ns - t0) as f64 / 1e9, r.duration_ns as f64, r.errors.unwrap_or(0) > 0))
+        .map(|r| (ms(r.start_ns), r.duration_ns as f64, r.errors.unwrap_or(0) > 0))
         .collect();
     chart
         .draw_series(
@@ -89,7 +96,7 @@ pub fn TraceScatter(
     let draw_rows = rows.clone();
     Effect::new(move |_| {
         resize_tick.track();
-        let th = theme::effective(state.view.with(|v| v.theme));
+        let (th, tz) = state.view.with(|v| (theme::effective(v.theme), v.tz));
         let Some(canvas) = canvas_ref.get() else { return };
         let dpr = browser::device_pixel_ratio();
         fit_to_css_size(&canvas, dpr);
@@ -97,7 +104,7 @@ pub fn TraceScatter(
             draw_error.set(Some("The browser gave no 2D drawing context for the scatter plot.".into()));
             return;
         };
-        match draw_scatter(&backend.into_drawing_area(), &draw_rows, &palette::for_theme(th), dpr) {
+        match draw_scatter(&backend.into_drawing_area(), &draw_rows, &palette::for_theme(th), (dpr, tz)) {
             Ok(p) => {
                 points.set_value(p);
                 draw_error.set(None);
@@ -125,7 +132,7 @@ pub fn TraceScatter(
             data-testid="trace-scatter"
             node_ref=canvas_ref
             on:click=click
-            title="One point per trace: x = start time after the earliest result, y = trace duration (latest span end minus earliest span start). Red: the trace has error spans. Click a point to open the trace."
+            title="One point per trace: x = start time, y = trace duration (latest span end minus earliest span start). Red: the trace has error spans. Click a point to open the trace."
         ></canvas>
         {move || draw_error.get().map(|e| view! { <p class="panel-error">{e}</p> })}
     }

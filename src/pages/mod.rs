@@ -14,4 +14,5 @@ pub mod slo_form;
 pub mod slo_io;
 pub mod slo_zone;
 pub mod slo_traces;
+pub mod slo_logs;
 pub mod slo_server;

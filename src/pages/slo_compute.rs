@@ -217,6 +217,9 @@ pub async fn compute(
     now_ms: i64,
     progress: impl Fn(String),
 ) -> Result<SloOutcome, PanelError> {
+    if let SliDef::Logs { .. } = def.sli {
+        return super::slo_logs::compute(source, def, now_ms, progress).await;
+    }
     let Some((ev_sel, tot_sel)) = def.sli.metric_selectors() else {
         return super::slo_traces::compute(source, def, now_ms, progress).await;
     };
@@ -289,11 +292,11 @@ pub async fn compute(
             };
             SliEvents::latency(&latency_buckets, *threshold_le, grid, CountMode::Exact)
         }
-        // Handed to slo_traces above; an SLI from traces has no selectors to count here.
-        SliDef::Traces { .. } => {
+        // Handed to slo_traces and slo_logs above; they have no selectors to count here.
+        SliDef::Traces { .. } | SliDef::Logs { .. } => {
             return Err(PanelError {
                 kind: "SLO definition".into(),
-                message: "an SLI from traces has no Prometheus selectors".into(),
+                message: "an SLI from traces or logs has no Prometheus selectors".into(),
             })
         }
     }

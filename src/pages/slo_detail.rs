@@ -115,7 +115,8 @@ fn chart(series: Vec<Series>, r: &SloOutcome, unit: Unit) -> Arc<PanelData> {
         resolved: Resolved {
             start_ms: r.grid_start_ms,
             end_ms: r.grid_end_ms,
-            step_ms: GRID_STEP_MS,
+            // The shown points' spacing: a longer gap between them is missing data.
+            step_ms: r.charts.step_ms,
         },
         mode: QueryMode::Range,
         tz: state.view.with_untracked(|v| v.tz),

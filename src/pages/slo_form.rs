@@ -3,10 +3,13 @@
 //! (`data-testid="slo-err-<field>"`), or hands the spec to `on_save`.
 
 use leptos::prelude::*;
+use sightline_core::datasource::SourceKind;
 use sightline_core::slo::spec::{
     slugify, tiers_from_lines, tiers_to_lines, AlertingSpec, BudgetingSpec, CountedSpec,
     FieldError, PresetName, SliSpec, SloSpec, TraceGoodSpec, WindowSpec,
 };
+
+use crate::state::use_app_state;
 
 /// An empty definition for "New SLO".
 pub fn blank_spec() -> SloSpec {
@@ -45,6 +48,11 @@ struct Fields {
     /// Service and operation of a trace SLI.
     span_service: RwSignal<String>,
     span_operation: RwSignal<String>,
+    /// Valid-lines query and bad-lines pipeline of a log SLI.
+    log_selector: RwSignal<String>,
+    log_bad: RwSignal<String>,
+    /// The trace or log source the SLI reads, by name; empty = the page's source.
+    sli_source: RwSignal<String>,
     objective: RwSignal<String>,
     /// `rolling` or `calendar`.
     window_kind: RwSignal<String>,
@@ -67,6 +75,10 @@ impl Fields {
                 service, operation, ..
             } => (service.clone(), operation.clone()),
             _ => (String::new(), String::new()),
+        };
+        let (log_selector, log_bad) = match &s.sli {
+            SliSpec::Logs { selector, bad, .. } => (selector.clone(), bad.clone()),
+            _ => (String::new(), "| level=\"error\"".to_string()),
         };
         let (kind, events, total, buckets, threshold) = match &s.sli {
             SliSpec::Ratio {
@@ -104,6 +116,7 @@ impl Fields {
                 String::new(),
                 threshold.clone(),
             ),
+            SliSpec::Logs { .. } => ("logs", String::new(), String::new(), String::new(), "0.25".to_string()),
         };
         let (window_kind, duration, period, tz) = match &s.window {
             WindowSpec::Rolling { duration } => (
@@ -148,6 +161,9 @@ impl Fields {
             threshold: RwSignal::new(threshold),
             span_service: RwSignal::new(span_service),
             span_operation: RwSignal::new(span_operation),
+            log_selector: RwSignal::new(log_selector),
+            log_bad: RwSignal::new(log_bad),
+            sli_source: RwSignal::new(s.sli.source_name().unwrap_or_default().to_string()),
             objective: RwSignal::new(s.objective.clone()),
             window_kind: RwSignal::new(window_kind.to_string()),
             duration: RwSignal::new(duration),
@@ -184,6 +200,12 @@ impl Fields {
                     TraceGoodSpec::NotError
                 },
                 threshold: g(self.threshold),
+                source: g(self.sli_source),
+            },
+            "logs" => SliSpec::Logs {
+                selector: g(self.log_selector),
+                bad: g(self.log_bad),
+                source: g(self.sli_source),
             },
             k => SliSpec::Ratio {
                 counted: if k == "good" {
@@ -247,6 +269,7 @@ pub fn SloForm(
     /// Closes the form.
     on_cancel: Callback<()>,
 ) -> impl IntoView {
+    let state = use_app_state();
     let f = Fields::from_spec(&initial);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let err = move |field: &'static str| {
@@ -325,7 +348,35 @@ pub fn SloForm(
                     ("latency", "latency: requests ≤ threshold, from histogram buckets"),
                     ("traces_latency", "traces: spans ≤ threshold / spans (trace source)"),
                     ("traces_status", "traces: spans not in error / spans (trace source)"),
+                    ("logs", "logs: bad lines / lines (log source)"),
                 ])}
+                <Show when=move || f.kind.get().starts_with("traces") || f.kind.get() == "logs">
+                    <label title="The data source the SLI reads: the page's source (the demo serves traces and logs), or a configured trace or log source">"SLI source "
+                        <select data-testid="slo-f-sli-source" on:change=move |ev| f.sli_source.set(event_target_value(&ev))>
+                            <option value="" selected=move || f.sli_source.get().is_empty()>"this page's source"</option>
+                            {move || {
+                                let logs = f.kind.get() == "logs";
+                                let fits = move |k: SourceKind| if logs { k.serves_logs() } else { k.trace_api().is_some() };
+                                let mut names: Vec<String> = state.sources.with(|s| s.all().iter().filter(|d| fits(d.kind)).map(|d| d.name.clone()).collect());
+                                let current = f.sli_source.get_untracked();
+                                if !current.is_empty() && !names.contains(&current) {
+                                    names.push(current);
+                                }
+                                names.into_iter().map(|n| {
+                                    let (v, label) = (n.clone(), n.clone());
+                                    view! { <option value=n selected=move || f.sli_source.get() == v>{label}</option> }
+                                }).collect_view()
+                            }}
+                        </select>
+                    </label>
+                </Show>
+                <Show when=move || f.kind.get() == "logs">
+                    <p class="hint" data-testid="slo-f-logs-note">"Counted by the log source per minute: sum(count_over_time(<lines> [60s])) for the valid lines, and the same with the bad pipeline appended. Prometheus rules, OpenSLO and Sloth cannot express it."</p>
+                    {text("Lines (LogQL)", "slo-f-log-selector", f.log_selector, "{service_name=\"payments\"}", "The valid events: a LogQL log query — a stream selector, optionally with line filters and parsers")}
+                    {err("sli.selector")}
+                    {text("Bad lines pipeline", "slo-f-log-bad", f.log_bad, "| level=\"error\"", "Appended to the lines query to select the bad ones: a level (| level=\"error\"), a field (| logfmt | status=~\"5..\") or a line filter (|= \"failed\")")}
+                    {err("sli.bad")}
+                </Show>
                 <Show when=move || f.kind.get().starts_with("traces")>
                     <p class="hint" data-testid="slo-f-traces-note">"Counted over the traces a search of this source returns in the window — at most a fixed number of them, and only what the backend kept (sampling): the SLO shows how many traces and spans it counted and how much of the window they cover. Prometheus rules, OpenSLO and Sloth cannot express it."</p>
                     {text("Service", "slo-f-span-service", f.span_service, "payments", "The service whose spans are counted")}

@@ -88,6 +88,20 @@ pub fn start_compute(
             return;
         }
     };
+    // An SLI from traces or logs may read a source of its own, named in its definition.
+    let source = match def.spec.sli.source_name() {
+        None => source,
+        Some(name) => match use_app_state().sources.with_untracked(|s| s.find(name).cloned()) {
+            Some(named) => named,
+            None => {
+                tile.set(TileState::Error(PanelError {
+                    kind: "SLO definition".into(),
+                    message: format!("The SLI reads the data source '{name}', which is not configured here: add it in Settings, or edit the SLO."),
+                }));
+                return;
+            }
+        },
+    };
     tile.set(TileState::Loading("Queued…".into()));
     spawn_local(async move {
         let progress = move |text: String| {
@@ -290,9 +304,9 @@ fn SloOverview(
         <h1>"SLOs"</h1>
         <p class="hint">
             {if is_demo {
-                "Example SLOs of the demo shop, and your own SLOs, computed in this browser from raw counter samples."
+                "Example SLOs of the demo shop, and your own SLOs, computed in this browser from raw counter samples, trace spans or per-minute log line counts."
             } else {
-                "Your SLOs, computed in this browser from this source's raw counter samples. Create one, or import OpenSLO or Sloth YAML."
+                "Your SLOs, computed in this browser from raw counter samples (or trace spans and log line counts). Create one, or import OpenSLO or Sloth YAML."
             }}
         </p>
         <div class="row slo-toolbar">

@@ -4,16 +4,15 @@
 //! credentials go only into headers ([`super::fetch_url`]).
 
 use sightline_core::datasource::DataSource;
-use sightline_core::demo::DemoBackend;
 use sightline_core::formats::prometheus::ResultData;
 use sightline_core::logs::loki::{decode_loki, LokiAnswer};
 use sightline_core::logs::query::{volume_request, LogQuery};
 use sightline_core::logs::volume::{volume_from_series, Volume};
+use sightline_core::series::Series;
 use sightline_core::urlencoding::encode_pairs;
 
 use super::query::PanelError;
-use super::{fetch_url, RawResponse, TransportError, DEMO_SEED};
-use crate::state::browser;
+use super::{fetch_url, RawResponse, TransportError};
 
 /// Buckets of the volume chart, at most.
 pub const VOLUME_BUCKETS: usize = 120;
@@ -38,8 +37,7 @@ async fn get(
 ) -> Result<Option<RawResponse>, PanelError> {
     check_kind(source)?;
     let raw = if source.kind == sightline_core::datasource::SourceKind::Demo {
-        let resp = DemoBackend::new(DEMO_SEED).respond_logs(path, params, browser::now_ms());
-        Ok(RawResponse { status: resp.status, body: resp.body })
+        Ok(super::demo_answer(|demo, now| demo.respond_logs(path, params, now)).await)
     } else {
         let url = format!("{}{path}?{}", source.url.trim_end_matches('/'), encode_pairs(params));
         fetch_url(source, url, abort).await
@@ -70,14 +68,25 @@ pub async fn query(source: &DataSource, q: &LogQuery, abort: Option<&web_sys::Ab
 /// superseded. An error here is shown as a note; the lines stay.
 pub async fn volume(source: &DataSource, q: &LogQuery) -> Result<Option<Volume>, PanelError> {
     let Some(req) = volume_request(&q.query, q.start_ns, q.end_ns, VOLUME_BUCKETS) else { return Ok(None) };
-    let Some(raw) = get(source, q.path(), &req.params, None).await? else { return Ok(None) };
+    let series = metric_range(source, &req.params, "the volume query").await?;
+    Ok(series.map(|s| volume_from_series(&s, req.first_ns, req.width_ns, q.end_ns)))
+}
+
+/// The series a metric `query_range` request (`params`) answers; `what` names the query in
+/// errors. `Ok(None)`: superseded.
+pub async fn metric_range(
+    source: &DataSource,
+    params: &[(String, String)],
+    what: &str,
+) -> Result<Option<Vec<Series>>, PanelError> {
+    let Some(raw) = get(source, "/loki/api/v1/query_range", params, None).await? else { return Ok(None) };
     match decode(&raw)? {
         LokiAnswer::Metric(resp) => match resp.data {
-            ResultData::Matrix(series) => Ok(Some(volume_from_series(&series, req.first_ns, req.width_ns, q.end_ns))),
-            _ => Err(PanelError { kind: "Unexpected answer".into(), message: "the volume query did not answer a matrix".into() }),
+            ResultData::Matrix(series) => Ok(Some(series)),
+            _ => Err(PanelError { kind: "Unexpected answer".into(), message: format!("{what} did not answer a matrix") }),
         },
         LokiAnswer::Streams { .. } => {
-            Err(PanelError { kind: "Unexpected answer".into(), message: "the volume query answered log lines".into() })
+            Err(PanelError { kind: "Unexpected answer".into(), message: format!("{what} answered log lines") })
         }
     }
 }

@@ -80,10 +80,7 @@ pub async fn send(
     abort: Option<&web_sys::AbortSignal>,
 ) -> Result<RawResponse, TransportError> {
     match source.kind {
-        SourceKind::Demo => {
-            let resp = DemoBackend::new(DEMO_SEED).respond(&req.path(), &req.params(), browser::now_ms());
-            Ok(RawResponse { status: resp.status, body: resp.body })
-        }
+        SourceKind::Demo => Ok(demo_answer(|demo, now| demo.respond(&req.path(), &req.params(), now)).await),
         _ => fetch(source, req, abort).await,
     }
 }
@@ -213,4 +210,13 @@ fn js_detail(e: &wasm_bindgen::JsValue) -> String {
         Some(err) => format!("{}: {}", String::from(err.name()), String::from(err.message())),
         None => format!("{e:?}"),
     }
+}
+
+/// The in-page demo backend's answer: computed in a task of its own (after the page has had a
+/// turn to paint and handle input), as a network answer would arrive, so a page sending many demo
+/// requests never runs them all in one long task.
+pub async fn demo_answer(answer: impl FnOnce(&DemoBackend, i64) -> sightline_core::demo::DemoResponse) -> RawResponse {
+    crate::offload::slices::yield_now().await;
+    let resp = answer(&DemoBackend::new(DEMO_SEED), browser::now_ms());
+    RawResponse { status: resp.status, body: resp.body }
 }

@@ -5,13 +5,11 @@
 //! [`PanelError`] with a message for the user.
 
 use sightline_core::datasource::DataSource;
-use sightline_core::demo::DemoBackend;
 use sightline_core::offload::trace_frame::{not_traces_message, NOT_TRACES};
 use sightline_core::trace_query::{decode_name_list, http_error, TraceApi, TraceRequest};
 
 use super::query::PanelError;
-use super::{fetch_url_buffered, Body, BufferedResponse, TransportError, DEMO_SEED};
-use crate::state::browser;
+use super::{fetch_url_buffered, Body, BufferedResponse, TransportError};
 
 /// The trace API of `source`, or why it has none.
 pub fn api_of(source: &DataSource) -> Result<TraceApi, PanelError> {
@@ -48,8 +46,8 @@ pub async fn send_buffered(
     let api = api_of(source)?;
     let raw = if source.kind == sightline_core::datasource::SourceKind::Demo {
         let path = req.path(api).map_err(|e| PanelError { kind: "Request".into(), message: e.to_string() })?;
-        let resp = DemoBackend::new(DEMO_SEED).respond_traces(&path, &req.params(api), browser::now_ms());
-        Ok(BufferedResponse { status: resp.status, body: Body::Bytes(resp.body) })
+        let raw = super::demo_answer(|demo, now| demo.respond_traces(&path, &req.params(api), now)).await;
+        Ok(BufferedResponse { status: raw.status, body: Body::Bytes(raw.body) })
     } else {
         let url =
             req.url(api, &source.url).map_err(|e| PanelError { kind: "Request".into(), message: e.to_string() })?;

@@ -124,17 +124,23 @@ fn every_quick_range_resolves_in_order() {
         let r = TimeRange::parse(q.from, q.to).unwrap();
         let res = r.resolve(now(), &Utc).unwrap_or_else(|e| panic!("{}: {e}", q.label));
         assert!(res.start_ms < res.end_ms);
-        assert_eq!(describe(&r), q.label);
+        assert_eq!(describe(&r, &Utc), q.label);
     }
 }
 
 #[test]
 fn descriptions() {
-    let d = |f: &str, t: &str| describe(&TimeRange::parse(f, t).unwrap());
+    let d = |f: &str, t: &str| describe(&TimeRange::parse(f, t).unwrap(), &Utc);
     assert_eq!(d("now-6h", "now"), "Last 6 hours");
     assert_eq!(d("now-2h", "now"), "Last 2 hours");
     assert_eq!(d("now-1m", "now"), "Last 1 minute");
-    assert_eq!(d("1000", "2000"), "1000 to 2000");
+    // Epoch-ms ends (the URL form of an absolute range) read as date-times in the zone.
+    assert_eq!(d("1000", "2000"), "1970-01-01 00:00:01 to 1970-01-01 00:00:02");
+    let start = utc(2024, 1, 15, 10, 0, 0).to_string();
+    assert_eq!(d(&start, "now"), "2024-01-15 10:00:00 to now");
+    let plus2 = FixedOffset::east_opt(2 * 3600).unwrap();
+    let r = TimeRange::parse(&start, "2024-01-15 12:00:00").unwrap();
+    assert_eq!(describe(&r, &plus2), "2024-01-15 12:00:00 to 2024-01-15 12:00:00");
 }
 
 #[test]

@@ -100,7 +100,7 @@ export default [
         const t = [...document.querySelectorAll('[data-testid=slo-tile]')];
         return t.length > 0 && t.every((x) => x.querySelector('[data-testid=slo-remaining]'));
       }, null, { timeout: 20000 }).catch(async () => { throw new Error(`SLO tiles did not finish: ${await page.locator('main, body').first().innerText()}`); });
-      assert(await tiles.count() === 6, `six demo SLOs (five from metrics, one from traces), got ${await tiles.count()}`);
+      assert(await tiles.count() === 7, `seven demo SLOs (five from metrics, one from traces, one from logs), got ${await tiles.count()}`);
       const payments = page.locator('[data-testid=slo-tile][data-slo=payments-availability]');
       const remaining = (await payments.locator('[data-testid=slo-remaining]').innerText()).trim();
       assert(/^[-−]?[0-9.]+ ?%$/.test(remaining), `payments' remaining budget is a percentage: ${JSON.stringify(remaining)}`);

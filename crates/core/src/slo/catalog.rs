@@ -16,7 +16,8 @@
 //!
 //! One more shows an SLI from traces (issue 6 asks for span duration/status SLIs): `payments`
 //! `POST /charge` spans that are not errors, 99 % over 1 d, counted over the demo traces a search
-//! returns.
+//! returns. And one an SLI from logs: `payments` log lines not at level `error`, 99 % over 1 d,
+//! counted per minute by the demo's Loki API.
 //!
 //! Every entry is an Occurrences (ratio of sums) SLO with a rolling window.
 //! [`demo_catalog`] returns them in a fixed order.
@@ -38,6 +39,8 @@ pub enum SliKind {
     Latency { threshold_le: f64, good: &'static str, total: &'static str },
     /// Spans of `service` / `operation` in the demo traces: good when not an error.
     TracesNotError { service: &'static str, operation: &'static str },
+    /// Lines of the LogQL log query `selector` in the demo logs: bad when they pass `bad` too.
+    LogsBad { selector: &'static str, bad: &'static str },
 }
 
 impl SliKind {
@@ -47,15 +50,17 @@ impl SliKind {
             SliKind::Ratio { .. } => "ratio",
             SliKind::Latency { .. } => "latency",
             SliKind::TracesNotError { .. } => "traces",
+            SliKind::LogsBad { .. } => "logs",
         }
     }
 
-    /// The two selectors: (good-or-bad events, total events); `None` for an SLI from traces.
+    /// The two selectors: (good-or-bad events, total events); `None` for an SLI from traces or
+    /// logs.
     pub fn selectors(&self) -> Option<(&'static str, &'static str)> {
         match *self {
             SliKind::Ratio { events, total, .. } => Some((events, total)),
             SliKind::Latency { good, total, .. } => Some((good, total)),
-            SliKind::TracesNotError { .. } => None,
+            SliKind::TracesNotError { .. } | SliKind::LogsBad { .. } => None,
         }
     }
 
@@ -64,6 +69,7 @@ impl SliKind {
         match *self {
             SliKind::Ratio { counted, .. } => counted,
             SliKind::Latency { .. } | SliKind::TracesNotError { .. } => Counted::Good,
+            SliKind::LogsBad { .. } => Counted::Bad,
         }
     }
 }
@@ -128,6 +134,12 @@ impl CatalogSlo {
                 operation: operation.to_string(),
                 good: TraceGoodSpec::NotError,
                 threshold: String::new(),
+                source: String::new(),
+            },
+            SliKind::LogsBad { selector, bad } => SliSpec::Logs {
+                selector: selector.to_string(),
+                bad: bad.to_string(),
+                source: String::new(),
             },
         };
         SloSpec {
@@ -223,6 +235,15 @@ pub fn demo_catalog() -> Vec<CatalogSlo> {
             objective: "99%",
             window: "1d",
         },
+        CatalogSlo {
+            id: "payments-logs",
+            name: "Payments log errors (from logs)",
+            description: "Share of payments log lines not at level error, counted per minute by the demo's Loki API.",
+            seed: "SLIs from logs (level)",
+            sli: SliKind::LogsBad { selector: r#"{service_name="payments"}"#, bad: r#"| level="error""# },
+            objective: "99%",
+            window: "1d",
+        },
     ]
 }
 
@@ -272,7 +293,7 @@ mod tests {
                 .validate()
                 .unwrap_or_else(|e| panic!("{}: {e:?}", slo.id));
             let (Some((ev, tot)), Some(sel)) = (d.sli.metric_selectors(), slo.sli.selectors()) else {
-                assert!(matches!(slo.sli, SliKind::TracesNotError { .. }), "{}", slo.id);
+                assert!(matches!(slo.sli, SliKind::TracesNotError { .. } | SliKind::LogsBad { .. }), "{}", slo.id);
                 continue;
             };
             let norm = |s: &str| parse_selector(s).unwrap().to_string();

@@ -24,6 +24,9 @@ pub struct SloHistory {
     pub remaining: Vec<Series>,
     /// Per tier: `<tier> burn over <long>` and `<tier> factor`.
     pub burn: Vec<Series>,
+    /// Spacing of the shown points (ms): the grid step times the thinning factor, so a chart
+    /// knows a gap from the regular spacing.
+    pub step_ms: i64,
 }
 
 fn named(name: &str) -> Labels {
@@ -32,12 +35,17 @@ fn named(name: &str) -> Labels {
     l
 }
 
-/// Indices of the shown grid times: every `k`-th, ending on the last.
+/// Every how many grid times one is shown.
+fn thinning(steps: usize, max_points: usize) -> usize {
+    steps.div_ceil(max_points.max(1)).max(1)
+}
+
+/// Indices of the shown grid times: every `k`-th ([`thinning`]), ending on the last.
 fn shown(steps: usize, max_points: usize) -> Vec<usize> {
     if steps == 0 {
         return Vec::new();
     }
-    let k = steps.div_ceil(max_points.max(1)).max(1);
+    let k = thinning(steps, max_points);
     let last = steps - 1;
     let mut idx: Vec<usize> = (0..=last).rev().step_by(k).collect();
     idx.reverse();
@@ -102,7 +110,9 @@ pub fn slo_history(
             vec![tl.tier.factor.to_f64(); t.len()],
         ));
     }
+    let k = i64::try_from(thinning(times.len(), max_points)).unwrap_or(i64::MAX);
     SloHistory {
+        step_ms: events.grid().step_ms.saturating_mul(k),
         sli: vec![
             series("SLI", &t, sli),
             series("objective", &t, vec![objective; t.len()]),
@@ -144,6 +154,7 @@ mod tests {
         assert_eq!(shown(10, 4), vec![0, 3, 6, 9]);
         assert_eq!(shown(3, 10), vec![0, 1, 2]);
         assert!(shown(0, 5).is_empty());
+        assert_eq!((thinning(10, 4), thinning(3, 10), thinning(5760, 1500)), (3, 1, 4));
     }
 
     /// 100 requests a minute; 1 bad a minute during minutes 61–120 (1 %). SLO 99 % (B = 0.01)
@@ -166,6 +177,8 @@ mod tests {
         let budget = Ratio::new(1, 100).unwrap();
         let tl = would_have_fired(&google_sre_workbook().tiers, &ev, budget).unwrap();
         let h = slo_history(&ev, 0.99, budget, 86_400_000, 0, &tl, 1000);
+        assert_eq!(h.step_ms, MIN, "180 steps shown one by one");
+        assert_eq!(slo_history(&ev, 0.99, budget, 86_400_000, 0, &tl, 50).step_ms, 4 * MIN);
         let at = |s: &Series, m: i64| s.values[s.t_ms.iter().position(|&t| t == m * MIN).unwrap()];
         assert_eq!(at(&h.remaining[0], 60), 1.0);
         assert!((at(&h.remaining[0], 120) - 0.5).abs() < 1e-12);

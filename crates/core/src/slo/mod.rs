@@ -28,6 +28,9 @@
 //!   plus the rest) when its raw samples are too many.
 //! - [`trace_sli`]: SLIs from traces — a service's (and operation's) spans in the fetched traces,
 //!   good by latency or status, counted per step into the same ratio machinery.
+//! - [`log_sli`]: SLIs from logs — lines a LogQL query selects, bad by a further pipeline,
+//!   counted by the backend per step ([`step_series`] turns per-step counts of either into
+//!   counter series).
 //!
 //! Contract: times are `i64` ms, ratios and SLIs are in `[0, 1]` (percent only for display), no
 //! data is `None` (never 100 % or 0), and nothing panics on any input.
@@ -59,6 +62,8 @@ pub mod sloth;
 pub mod spec;
 pub mod store;
 pub mod trace_sli;
+pub mod log_sli;
+pub mod step_series;
 pub mod yaml;
 
 use std::fmt;

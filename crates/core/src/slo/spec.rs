@@ -86,7 +86,31 @@ pub enum SliSpec {
         good: TraceGoodSpec,
         #[serde(default)]
         threshold: String,
+        /// The trace source searched, by name; empty = the SLO page's source.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        source: String,
     },
+    /// Log lines a LogQL log query selects (`selector`); bad when they also pass the pipeline
+    /// `bad` (`| level="error"`), counted by the log source ([`super::log_sli`]).
+    Logs {
+        selector: String,
+        bad: String,
+        /// The log source counted, by name; empty = the SLO page's source.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        source: String,
+    },
+}
+
+impl SliSpec {
+    /// The data source this SLI reads, by name, when it is not the SLO page's source.
+    pub fn source_name(&self) -> Option<&str> {
+        match self {
+            SliSpec::Traces { source, .. } | SliSpec::Logs { source, .. } => {
+                Some(source.trim()).filter(|s| !s.is_empty())
+            }
+            SliSpec::Ratio { .. } | SliSpec::Latency { .. } => None,
+        }
+    }
 }
 
 /// Which spans of a trace SLI are good.
@@ -267,6 +291,9 @@ pub enum SliDef {
         operation: String,
         good: SpanGood,
     },
+    /// Lines from a log source ([`super::log_sli`]): `selector` the valid lines, `selector bad`
+    /// the bad ones; no Prometheus selectors.
+    Logs { selector: String, bad: String },
 }
 
 impl SliDef {
@@ -276,15 +303,21 @@ impl SliDef {
         match self {
             SliDef::Ratio { events, total, .. } => Some((events, total)),
             SliDef::Latency { good, total, .. } => Some((good, total)),
-            SliDef::Traces { .. } => None,
+            SliDef::Traces { .. } | SliDef::Logs { .. } => None,
         }
     }
 
     /// Why Prometheus rules and the OpenSLO/Sloth formats cannot carry this SLI, if they cannot.
     pub fn not_expressible(&self) -> Option<&'static str> {
-        matches!(self, SliDef::Traces { .. }).then_some(
-            "an SLI from trace spans is not expressible as Prometheus series (spans are not metrics), so no rules or OpenSLO/Sloth metric queries can carry it",
-        )
+        match self {
+            SliDef::Traces { .. } => Some(
+                "an SLI from trace spans is not expressible as Prometheus series (spans are not metrics), so no rules or OpenSLO/Sloth metric queries can carry it",
+            ),
+            SliDef::Logs { .. } => Some(
+                "an SLI from log lines is counted by LogQL, not by Prometheus series, so no Prometheus rules or OpenSLO/Sloth metric queries can carry it",
+            ),
+            SliDef::Ratio { .. } | SliDef::Latency { .. } => None,
+        }
     }
 
     /// Whether the first selector counts good or bad events.
@@ -292,6 +325,7 @@ impl SliDef {
         match self {
             SliDef::Ratio { counted, .. } => *counted,
             SliDef::Latency { .. } | SliDef::Traces { .. } => Counted::Good,
+            SliDef::Logs { .. } => Counted::Bad,
         }
     }
 
@@ -333,6 +367,9 @@ impl SliDef {
                     SpanGood::NotError => "not an error".to_string(),
                 };
                 format!("trace SLI: valid = {spans} in the fetched traces; good = those {good}")
+            }
+            SliDef::Logs { selector, bad } => {
+                format!("log SLI: valid = the lines of {selector}; bad = those of them passing {bad}")
             }
         }
     }
@@ -661,6 +698,7 @@ impl SloSpec {
                 operation,
                 good,
                 threshold,
+                ..
             } => {
                 let service = service.trim();
                 if service.is_empty() {
@@ -692,6 +730,18 @@ impl SloSpec {
                     operation: operation.trim().to_string(),
                     good: good?,
                 })
+            }
+            SliSpec::Logs { selector, bad, .. } => {
+                let (selector, bad) = (selector.trim(), bad.trim());
+                let sel_ok = selector.starts_with('{') && selector.contains('}');
+                if !sel_ok {
+                    err("sli.selector", format!("{selector:?} is not a LogQL log query: start with a stream selector such as {{service_name=\"payments\"}}"));
+                }
+                let bad_ok = bad.starts_with('|') || bad.starts_with("!=") || bad.starts_with("!~");
+                if !bad_ok {
+                    err("sli.bad", format!("{bad:?} is not a LogQL pipeline: start with a stage such as | level=\"error\" or |= \"failed\""));
+                }
+                (sel_ok && bad_ok).then(|| SliDef::Logs { selector: selector.to_string(), bad: bad.to_string() })
             }
         }
     }
@@ -954,6 +1004,7 @@ pub(crate) mod tests {
             operation: "POST /charge".into(),
             good: TraceGoodSpec::Latency,
             threshold: "0.2".into(),
+            source: String::new(),
         };
         let d = s.validate().unwrap();
         assert_eq!(
@@ -986,9 +1037,44 @@ pub(crate) mod tests {
             operation: String::new(),
             good: TraceGoodSpec::Latency,
             threshold: "fast".into(),
+            source: String::new(),
         };
         let fields: Vec<String> = s.validate().unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["sli.service", "sli.threshold"]);
+    }
+
+    #[test]
+    fn log_slis_validate_round_trip_name_their_source_and_stay_out_of_exports() {
+        let mut s = ratio_spec();
+        s.sli = SliSpec::Logs {
+            selector: r#" {service_name="payments"} "#.into(),
+            bad: r#"| level="error""#.into(),
+            source: " loki-prod ".into(),
+        };
+        let d = s.validate().unwrap();
+        assert_eq!(
+            d.sli,
+            SliDef::Logs { selector: r#"{service_name="payments"}"#.into(), bad: r#"| level="error""#.into() }
+        );
+        assert_eq!(d.sli.counted(), Counted::Bad);
+        assert_eq!(s.sli.source_name(), Some("loki-prod"));
+        assert!(d.sli.describe().starts_with("log SLI: valid = the lines of {service_name"), "{}", d.sli.describe());
+        let json = serde_json::to_string(&s).unwrap();
+        assert!(json.contains(r#""kind":"logs""#) && json.contains(r#""source":" loki-prod ""#), "{json}");
+        assert_eq!(serde_json::from_str::<SloSpec>(&json).unwrap(), s);
+        let note = d.export_selectors().unwrap_err();
+        assert!(note.contains("not exported: an SLI from log lines is counted by LogQL"), "{note}");
+        for text in [
+            super::super::openslo::export(std::slice::from_ref(&d)),
+            super::super::rules::rules_yaml(std::slice::from_ref(&d)),
+        ] {
+            assert!(text.contains("counted by LogQL"), "{text}");
+        }
+
+        s.sli = SliSpec::Logs { selector: "rate(x[5m])".into(), bad: "level=error".into(), source: String::new() };
+        assert_eq!(s.sli.source_name(), None);
+        let fields: Vec<String> = s.validate().unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["sli.selector", "sli.bad"]);
     }
 
     #[test]

@@ -13,7 +13,8 @@
 //! the traces speak for, and [`TraceCounts`] carries the numbers the UI shows.
 
 use crate::counters::EvalGrid;
-use crate::series::{Labels, Series};
+use super::step_series::cumulative;
+use crate::series::Series;
 use crate::trace::Trace;
 
 /// What makes a span good.
@@ -125,38 +126,8 @@ pub fn count_spans<'t>(
         spans,
         good,
         outside,
-        good_series: cumulative("good", &good_inc, first, grid),
-        total_series: cumulative("valid", &total_inc, first, grid),
-    }
-}
-
-/// A counter series of `inc` summed from step `first` on: a zero baseline one step before it,
-/// then the running sum at every later grid time.
-fn cumulative(name: &str, inc: &[u64], first: usize, grid: EvalGrid) -> Series {
-    let mut labels = Labels::default();
-    labels
-        .0
-        .insert("__name__".to_string(), format!("trace_spans_{name}"));
-    let mut t_ms = Vec::with_capacity(inc.len().saturating_sub(first) + 1);
-    let mut values = Vec::with_capacity(t_ms.capacity());
-    if first < inc.len() {
-        let base_t = grid
-            .start_ms
-            .saturating_add(grid.step_ms.saturating_mul(first as i64))
-            .saturating_sub(grid.step_ms);
-        t_ms.push(base_t);
-        values.push(0.0);
-    }
-    let mut acc = 0u64;
-    for (k, t) in grid.times().enumerate().skip(first) {
-        acc += inc.get(k).copied().unwrap_or(0);
-        t_ms.push(t);
-        values.push(acc as f64);
-    }
-    Series {
-        labels,
-        t_ms,
-        values,
+        good_series: cumulative("trace_spans_good", &good_inc, first, grid),
+        total_series: cumulative("trace_spans_valid", &total_inc, first, grid),
     }
 }
 

@@ -128,8 +128,12 @@ fn now_minus(span_ms: i64) -> TimeExpr {
 }
 
 /// A short human description: the quick-range label when it is one, "Last 2 hours" for any
-/// `now-<n><unit>` → `now`, otherwise "from to to".
-pub fn describe(range: &TimeRange) -> String {
+/// `now-<n><unit>` → `now`, otherwise "from to to" with epoch-ms ends shown as date-times in `tz`
+/// (`2024-01-15 10:00:00`, as Grafana shows them).
+pub fn describe<Tz: TimeZone>(range: &TimeRange, tz: &Tz) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
     let (from, to) = (range.from.to_string(), range.to.to_string());
     if let Some(q) = QUICK_RANGES.iter().find(|q| q.from == from && q.to == to) {
         return q.label.to_string();
@@ -144,5 +148,9 @@ pub fn describe(range: &TimeRange) -> String {
             }
         }
     }
-    format!("{from} to {to}")
+    let end = |e: &TimeExpr, text: String| match e {
+        TimeExpr::Epoch(ms) => crate::format::format_datetime_ms(*ms, tz),
+        _ => text,
+    };
+    format!("{} to {}", end(&range.from, from), end(&range.to, to))
 }
