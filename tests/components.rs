@@ -508,7 +508,7 @@ async fn slo_form_reports_fields_and_a_share_link_adds_a_user_slo() {
     type_into(&el, "[data-testid=slo-filter]", "shared");
     assert!(wait_until(2_000, || count(&el, "[data-testid=slo-tile]") == 1).await, "filtered to one tile");
     type_into(&el, "[data-testid=slo-filter]", "");
-    assert!(wait_until(2_000, || count(&el, "[data-testid=slo-tile]") == 7).await, "six examples and the shared SLO");
+    assert!(wait_until(2_000, || count(&el, "[data-testid=slo-tile]") == 8).await, "seven examples and the shared SLO");
     let select: web_sys::HtmlSelectElement = query(&el, "[data-testid=slo-sort]").unwrap().unchecked_into();
     select.set_value("name");
     select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
@@ -596,5 +596,51 @@ async fn log_lines_render_only_the_rows_in_view_and_follow_the_scroll() {
     let row: HtmlElement = query(&el, "[data-testid=log-row]").unwrap().unchecked_into();
     row.click();
     assert_eq!(selected.get_untracked(), first_row());
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_long_legend_lays_out_only_the_rows_in_view_and_sorts_all_of_them() {
+    use sightline::components::legend::{ROW_PX, VIRTUAL_FROM_ROWS};
+    let el = host();
+    // The test page has no stylesheet: give the legend its scrolling box.
+    let style = document().create_element("style").unwrap();
+    style.set_text_content(Some(".legend { display: block; max-height: 220px; overflow-y: auto; } .legend.virtual tr.legend-item td { height: 20px; box-sizing: border-box; overflow: hidden; white-space: nowrap; }"));
+    el.append_child(&style).unwrap();
+    let n = 100;
+    assert!(n > VIRTUAL_FROM_ROWS);
+    let hidden = RwSignal::new(BTreeSet::new());
+    let series: Arc<Vec<Series>> = Arc::new(
+        (0..n)
+            .map(|k| Series { labels: [("s", format!("{k:03}"))].into_iter().collect(), t_ms: vec![0, 1], values: vec![k as f64, k as f64 + 1.0] })
+            .collect(),
+    );
+    leptos::mount::mount_to(el.clone(), move || view! { <Legend series=series.clone() hidden=hidden theme=Theme::Light unit=Unit::None/> }).forget();
+    assert!(wait_until(2_000, || count(&el, "[data-testid=legend-item]") > 0).await);
+    // 220 px of 20 px rows (parts of 12) plus twice the 10-row margin: 32 of 100 rows laid out.
+    assert_eq!(count(&el, "[data-testid=legend-item]"), 32);
+    let table = query(&el, "table.legend").unwrap();
+    assert_eq!(table.get_attribute("aria-rowcount").as_deref(), Some("101"));
+    let line = query(&el, "[data-testid=legend-count]").and_then(|p| p.text_content()).unwrap_or_default();
+    assert!(line.starts_with("100 series"), "{line}");
+    let row_at = |position: usize| {
+        query(&el, &format!("[data-testid=legend-item][aria-rowindex=\"{}\"]", position + 2)).and_then(|r| r.text_content()).unwrap_or_default()
+    };
+    assert!(row_at(0).contains("s=\"000\""), "{}", row_at(0));
+    // Sorting by Max (descending) orders all 100 series, not the rows laid out.
+    let max_header: HtmlElement = el
+        .query_selector_all("th .link-button")
+        .ok()
+        .and_then(|list| (0..list.length()).filter_map(|i| list.item(i)).find(|b| b.text_content().unwrap_or_default().starts_with("Max")))
+        .unwrap()
+        .unchecked_into();
+    max_header.click();
+    assert!(wait_until(2_000, || row_at(0).contains("s=\"099\"")).await, "{}", row_at(0));
+    // Scrolled to row 50: the rows there are laid out, the first ones are not.
+    table.set_scroll_top((50.0 * ROW_PX) as i32);
+    table.dispatch_event(&web_sys::Event::new("scroll").unwrap()).unwrap();
+    assert!(wait_until(2_000, || row_at(50).contains("s=\"049\"")).await, "row 50: {}", row_at(50));
+    assert!(row_at(0).is_empty(), "row 0 is still laid out");
+    assert!(count(&el, "[data-testid=legend-item]") <= 32);
     el.remove();
 }

@@ -113,7 +113,8 @@ pub fn TimeSeriesChart(
         }
         let visible: Vec<usize> = (0..draw_series.len()).filter(|i| !hidden_now.contains(i)).collect();
         let mut lines = Vec::with_capacity(visible.len());
-        if reduce_some(&draw_series, &visible, &mut lines, window, width_px) {
+        let samples: usize = draw_series.iter().map(Series::len).sum();
+        if slices::start_inline(samples) && reduce_some(&draw_series, &visible, &mut lines, window, width_px) {
             finish(lines, bands);
             return;
         }
@@ -416,6 +417,8 @@ fn start_drawing(
             draw_error.set(None);
             if next < drawing.lines.len() {
                 spawn_local(finish_lines(canvas, drawing, next, generation, draw_error));
+            } else {
+                mark_drawn(&canvas);
             }
         }
         Err(e) => draw_error.set(Some(e.to_string())),
@@ -448,4 +451,12 @@ async fn finish_lines(
             }
         }
     }
+    mark_drawn(&canvas);
+}
+
+/// Records on the canvas when its last line was drawn (`data-drawn-ms`, the page's
+/// `performance.now()`), so tests can time a load up to the drawn chart.
+fn mark_drawn(canvas: &web_sys::HtmlCanvasElement) {
+    let now = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
+    let _ = canvas.set_attribute("data-drawn-ms", &format!("{now:.1}"));
 }

@@ -4,9 +4,15 @@
 //! the series (click again to show all), Ctrl/⌘-click to toggle one — as in Grafana; click a
 //! column header to sort. Names are rendered as text, never as HTML. The statistics of many
 //! series are computed in slices, so the page stays responsive while they are.
+//!
+//! A legend of more than [`VIRTUAL_FROM_ROWS`] series is virtualised: only the rows in its
+//! scrolling box (and a margin) are laid out, between spacer rows as tall as the rows left out,
+//! so a 180-series answer does not lay out 180 rows in one task. Sorting orders all rows; a line
+//! under the table gives the number of series, and `aria-rowcount`/`aria-rowindex` the positions.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use sightline_core::row_window::row_window;
 use sightline_core::series::Series;
 use sightline_core::stats::legend::{legend_rows, LegendRow};
 use sightline_core::units::{format_with_unit, Unit};
@@ -16,6 +22,15 @@ use std::sync::Arc;
 
 use crate::charts::palette::{self, css, series_color};
 use crate::offload::slices;
+
+/// Legends with more series than this lay out only the rows in view.
+pub const VIRTUAL_FROM_ROWS: usize = 40;
+/// Row height of a virtualised legend in CSS px (the stylesheet's `.legend.virtual` row height).
+pub const ROW_PX: f64 = 20.0;
+/// The legend's scrolling height until it is first scrolled (the stylesheet's `max-height`).
+const VIEW_PX: f64 = 220.0;
+/// Rows laid out above and below the view.
+const MARGIN_ROWS: usize = 10;
 
 /// Which series are hidden, by index.
 pub type Hidden = RwSignal<BTreeSet<usize>>;
@@ -72,6 +87,19 @@ pub fn Legend(
     let rows = statistics(series.clone());
     // (column, descending); None = chart order.
     let sort = RwSignal::new(None::<(usize, bool)>);
+    let virtualised = count > VIRTUAL_FROM_ROWS;
+    let table_ref = NodeRef::<leptos::html::Table>::new();
+    // Scroll offset and height of the table's box.
+    let view_box = RwSignal::new((0.0f64, VIEW_PX));
+    let window = Memo::new(move |_| match virtualised {
+        true => view_box.with(|&(top, height)| row_window(top, height, ROW_PX, MARGIN_ROWS, count)),
+        false => (0, count),
+    });
+    let spacer = move |rows: usize| {
+        virtualised.then(|| {
+            view! { <tr class="legend-spacer" aria-hidden="true" style:height=format!("{}px", rows as f64 * ROW_PX)><td colspan="9"></td></tr> }
+        })
+    };
     let order = move |rows: &[LegendRow]| {
         let mut idx: Vec<usize> = (0..count).collect();
         if let Some((col, desc)) = sort.get() {
@@ -109,9 +137,14 @@ pub fn Legend(
         let Some(rows) = rows.get() else {
             return view! { <tr><td colspan="9" data-testid="legend-computing">"Computing statistics…"</td></tr> }.into_any();
         };
-        order(&rows)
-            .into_iter()
-            .map(|i| {
+        let (first, last) = window.get();
+        let shown = order(&rows)
+            .get(first..last)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| {
+                let position = first + k;
                 let name = names.get(i).cloned().unwrap_or_default();
                 let row = rows.get(i).cloned();
                 let color = move || format!("background:{}", css(series_color(&palette::for_theme(theme.get()), i)));
@@ -129,6 +162,7 @@ pub fn Legend(
                         class="legend-item"
                         class:hidden=move || hidden.with(|h| h.contains(&i))
                         data-testid="legend-item"
+                        aria-rowindex=position + 2
                         tabindex="0"
                         title="Click to isolate, Ctrl/⌘-click to toggle"
                         on:click=move |ev| {
@@ -148,11 +182,29 @@ pub fn Legend(
                     </tr>
                 }
             })
-            .collect_view()
-            .into_any()
+            .collect_view();
+        view! { {spacer(first)} {shown} {spacer(count.saturating_sub(last))} }.into_any()
     };
+    let count_line = virtualised.then(|| {
+        view! {
+            <p class="legend-count" data-testid="legend-count">
+                {format!("{count} series: scroll the legend to see them all (only the rows in view are laid out; sorting orders all of them).")}
+            </p>
+        }
+    });
     view! {
-        <table class="legend" aria-label="Series and their statistics">
+        <table
+            class="legend"
+            class:virtual=virtualised
+            aria-label="Series and their statistics"
+            aria-rowcount=count + 1
+            node_ref=table_ref
+            on:scroll=move |_| {
+                if let Some(el) = table_ref.get_untracked().filter(|_| virtualised) {
+                    view_box.set((f64::from(el.scroll_top()), f64::from(el.client_height())));
+                }
+            }
+        >
             <thead>
                 <tr>
                     <th scope="col">"Series"</th>
@@ -162,6 +214,7 @@ pub fn Legend(
             </thead>
             <tbody>{body}</tbody>
         </table>
+        {count_line}
     }
 }
 
@@ -176,10 +229,12 @@ fn next_sort(current: Option<(usize, bool)>, col: usize) -> Option<(usize, bool)
 
 /// The legend rows of `series`, computed in slices of at most `offload::slices::SLICE_MS` per
 /// task: immediately when they fit in one slice (the usual case), otherwise the signal is `None`
-/// until the last slice is done.
+/// until the last slice is done. A large result starts in a task of its own
+/// (`slices::start_inline`).
 fn statistics(series: Arc<Vec<Series>>) -> RwSignal<Option<Arc<Vec<LegendRow>>>> {
     let mut done: Vec<LegendRow> = Vec::with_capacity(series.len());
-    let complete = fill_rows(&series, &mut done);
+    let samples: usize = series.iter().map(Series::len).sum();
+    let complete = slices::start_inline(samples) && fill_rows(&series, &mut done);
     let rows = RwSignal::new(complete.then(|| Arc::new(std::mem::take(&mut done))));
     if !complete {
         spawn_local(async move {

@@ -6,6 +6,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use sightline_core::format::format_log_time;
 use sightline_core::logs::LogStore;
+use sightline_core::row_window::row_window;
 use std::sync::Arc;
 
 /// Row height in CSS pixels (the stylesheet's `.log-row` height).
@@ -20,12 +21,7 @@ pub fn LogLines(store: Arc<LogStore>, rows: Arc<Vec<usize>>, selected: RwSignal<
     let scroll_top = RwSignal::new(0.0f64);
     let list_ref = NodeRef::<Div>::new();
     let total = rows.len();
-    let window = Memo::new(move |_| {
-        let top = scroll_top.get();
-        let first = ((top / ROW_PX).floor() as usize).saturating_sub(MARGIN_ROWS);
-        let count = (VIEW_PX / ROW_PX).ceil() as usize + 2 * MARGIN_ROWS;
-        (first.min(total), (first + count).min(total))
-    });
+    let window = Memo::new(move |_| row_window(scroll_top.get(), VIEW_PX, ROW_PX, MARGIN_ROWS, total));
     let fmt = move |t: i64| if utc { format_log_time(t, &chrono::Utc) } else { format_log_time(t, &chrono::Local) };
     let visible = move || {
         let (a, b) = window.get();

@@ -3,7 +3,7 @@
 //! how the counts were made (by the server over the whole range, or over the loaded lines only).
 
 use leptos::prelude::*;
-use sightline_core::format::format_log_time;
+use sightline_core::format::format_datetime_ms;
 use sightline_core::logs::volume::Volume;
 use sightline_core::logs::Level;
 use sightline_core::time::format_prom_duration;
@@ -27,7 +27,11 @@ pub fn LogVolumeChart(volume: Volume, origin: VolumeOrigin, utc: bool) -> impl I
     let tallest = volume.max_bucket();
     let max = f64::from(tallest.max(1));
     let bar_w = W / n as f64;
-    let fmt = move |t: i64| if utc { format_log_time(t, &chrono::Utc) } else { format_log_time(t, &chrono::Local) };
+    // Bucket edges are whole seconds or more: no milliseconds on the axis.
+    let fmt = move |t: i64| {
+        let ms = t.div_euclid(1_000_000);
+        if utc { format_datetime_ms(ms, &chrono::Utc) } else { format_datetime_ms(ms, &chrono::Local) }
+    };
     let bars = volume
         .counts
         .iter()

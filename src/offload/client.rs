@@ -10,11 +10,13 @@
 //!   [`OffloadError::Unavailable`] without being sent, and the caller runs it on the main thread.
 //! - A worker that fails during a job (an error event) fails that job with
 //!   [`OffloadError::Failed`] (its buffers were already transferred) and is replaced.
+//! - The answer comes back as its frame bytes ([`Answer`]), checked to be for the job asked; the
+//!   caller reads it (in slices, for a large matrix: `super::jobs`).
 
 use futures::channel::oneshot;
 use futures::future::{select, Either};
 use js_sys::{Array, ArrayBuffer, Uint8Array};
-use sightline_core::offload::{decode_outcome, Outcome};
+use sightline_core::offload::{decode_outcome, frame_id, Outcome};
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::fmt;
@@ -50,7 +52,14 @@ impl fmt::Display for OffloadError {
     }
 }
 
-type Reply = oneshot::Sender<Result<Outcome, OffloadError>>;
+/// The worker's answer to a job: its outcome frame, and the response body when the worker sends
+/// it back too (a request job whose answer holds native histograms).
+pub struct Answer {
+    pub frame: Vec<u8>,
+    pub body: Option<ArrayBuffer>,
+}
+
+type Reply = oneshot::Sender<Result<Answer, OffloadError>>;
 
 struct Pending {
     id: u32,
@@ -96,7 +105,7 @@ pub async fn run(
     frame: impl FnOnce(u32) -> Vec<u8>,
     body: Option<ArrayBuffer>,
     abort: Option<&AbortSignal>,
-) -> Result<Outcome, OffloadError> {
+) -> Result<Answer, OffloadError> {
     if abort.is_some_and(AbortSignal::aborted) {
         return Err(OffloadError::Cancelled);
     }
@@ -237,18 +246,29 @@ fn on_message(generation: u32, data: JsValue) {
             return;
         }
         let Some((id, reply)) = c.in_flight.take() else { return };
-        let result = match data.dyn_into::<ArrayBuffer>() {
-            Ok(buffer) => match decode_outcome(&Uint8Array::new(&buffer).to_vec()) {
-                Ok((got, outcome)) if got == id => Ok(outcome),
-                Ok((_, Outcome::Failed { message, .. })) => Err(OffloadError::Failed(message)),
-                Ok((got, _)) => Err(OffloadError::Failed(format!("it answered job {got} instead of job {id}"))),
-                Err(e) => Err(OffloadError::Failed(e.to_string())),
-            },
-            Err(_) => Err(OffloadError::Failed("it answered with something other than a frame".into())),
-        };
-        let _ = reply.send(result);
+        let _ = reply.send(answer_of(id, data));
     });
     pump();
+}
+
+/// The answer to job `id` in a worker message: a frame, or `[frame, body]`.
+fn answer_of(id: u32, data: JsValue) -> Result<Answer, OffloadError> {
+    let (frame, body) = match data.dyn_into::<Array>() {
+        Ok(parts) => (parts.get(0), parts.get(1).dyn_into::<ArrayBuffer>().ok()),
+        Err(data) => (data, None),
+    };
+    let Ok(frame) = frame.dyn_into::<ArrayBuffer>() else {
+        return Err(OffloadError::Failed("it answered with something other than a frame".into()));
+    };
+    let frame = Uint8Array::new(&frame).to_vec();
+    match frame_id(&frame) {
+        Ok(got) if got == id => Ok(Answer { frame, body }),
+        Ok(got) => match decode_outcome(&frame) {
+            Ok((_, Outcome::Failed { message, .. })) => Err(OffloadError::Failed(message)),
+            _ => Err(OffloadError::Failed(format!("it answered job {got} instead of job {id}"))),
+        },
+        Err(e) => Err(OffloadError::Failed(e.to_string())),
+    }
 }
 
 fn on_error(generation: u32, detail: String) {

@@ -4,6 +4,10 @@
 //! the worker cannot start, the main thread runs the same core function, so the numbers are the
 //! same either way. Each path logs one `console.info` line with its size and time.
 //!
+//! A panel's `query_range` request can also be sent from the worker ([`fetch_query`]): the browser
+//! then reads the body there, and the page only receives the decoded answer frame, which it reads
+//! a few series per task ([`read_answer`]) so no task holds the whole frame.
+//!
 //! `localStorage["sightline.offload"] = "main"` keeps every job on the main thread (to compare
 //! the two paths).
 
@@ -14,12 +18,13 @@ use sightline_core::formats::prometheus::native_histogram::NativeSeries;
 use sightline_core::formats::prometheus::with_native::{add_native, has_native};
 use sightline_core::formats::prometheus::{decode_response_with_native, PromError, QueryResponse};
 use sightline_core::offload::{decode_in_worker, encode_job, encode_percentile_job, execute, percentiles_in_worker, Job, Outcome};
+use sightline_core::offload::{open_outcome, FetchFailure, FetchRequest, Opened};
 use sightline_core::series::Series;
 use sightline_core::stats::percentile::QuantileMethod;
 use sightline_core::stats::percentile_table::{percentile_table_of_columns, PercentileTable};
 use std::sync::Arc;
 
-use super::client::{run, OffloadError};
+use super::client::{run, Answer, OffloadError};
 use super::slices;
 use crate::sources::query::PanelError;
 use crate::sources::Body;
@@ -57,7 +62,7 @@ pub async fn decode_query(status: u16, body: Body, abort: Option<&web_sys::Abort
             let mut worker_result = None;
             if decode_in_worker(len) && worker_allowed() {
                 match run(|id| encode_job(id, &job), Some(buffer.clone()), abort).await {
-                    Ok(outcome) => worker_result = Some(outcome),
+                    Ok(answer) => worker_result = Some(read_answer(&answer.frame).await.unwrap_or_else(failed_outcome)),
                     Err(OffloadError::Cancelled) => return Ok(None),
                     Err(OffloadError::Unavailable(why)) => {
                         web_sys::console::warn_1(&format!("sightline: decoding on the main thread: {why}").into())
@@ -76,10 +81,86 @@ pub async fn decode_query(status: u16, body: Body, abort: Option<&web_sys::Abort
     match outcome {
         Outcome::Decoded(resp) => Ok(Some(resp)),
         Outcome::Failed { kind, message } => Err(PanelError { kind, message }),
-        Outcome::Percentiles(_) | Outcome::Traces(_) => {
+        Outcome::Percentiles(_) | Outcome::Traces(_) | Outcome::FetchFailed(_) => {
             Err(worker_failed(OffloadError::Failed("it answered a decode job with something else".into())))
         }
     }
+}
+
+/// An unreadable answer as the failure the panel shows.
+fn failed_outcome(e: OffloadError) -> Outcome {
+    Outcome::Failed { kind: "Background worker".into(), message: e.to_string() }
+}
+
+/// Reads an answer frame: a matrix a few series per task, yielding to the page between slices of
+/// at most [`slices::SLICE_MS`]; anything else at once.
+pub async fn read_answer(frame: &[u8]) -> Result<Outcome, OffloadError> {
+    let unreadable = |e: sightline_core::offload::FrameError| OffloadError::Failed(e.to_string());
+    let mut matrix = match open_outcome(frame).map_err(unreadable)? {
+        Opened::Whole(_, outcome) => return Ok(outcome),
+        Opened::Matrix(m) => m,
+    };
+    // The answer's copy into this thread's memory was the task so far; reading starts in the next.
+    slices::yield_now().await;
+    while !matrix.read_some(slices::budget()).map_err(unreadable)? {
+        slices::yield_now().await;
+    }
+    matrix.finish().map(|(_, outcome)| outcome).map_err(unreadable)
+}
+
+/// What became of a request sent from the background worker.
+pub enum WorkerFetch {
+    /// No worker (switched off, or it could not start): the page sends the request itself.
+    Unavailable,
+    /// No response (network, CORS, timeout).
+    Transport(FetchFailure),
+    /// A response: the decoded answer with its native histogram series, or the panel's error;
+    /// `Ok(None)`: superseded.
+    Answer(Result<Option<(QueryResponse, Vec<NativeSeries>)>, PanelError>),
+}
+
+/// Sends `req` from the background worker, which reads and decodes the body there (see the
+/// module doc). `abort` cancels it (the worker, and with it the request, is stopped).
+pub async fn fetch_query(req: FetchRequest, abort: Option<&web_sys::AbortSignal>) -> WorkerFetch {
+    if !worker_allowed() {
+        return WorkerFetch::Unavailable;
+    }
+    let start = now();
+    let Answer { frame, body } = match run(|id| encode_job(id, &Job::FetchQuery(req)), None, abort).await {
+        Ok(answer) => answer,
+        Err(OffloadError::Cancelled) => return WorkerFetch::Answer(Ok(None)),
+        Err(OffloadError::Unavailable(why)) => {
+            web_sys::console::warn_1(&format!("sightline: sending the request from the main thread: {why}").into());
+            return WorkerFetch::Unavailable;
+        }
+        Err(e) => return WorkerFetch::Answer(Err(worker_failed(e))),
+    };
+    let frame_size = format!("{:.1} MB answer frame", frame.len() as f64 / 1e6);
+    let outcome = read_answer(&frame).await.unwrap_or_else(failed_outcome);
+    drop(frame);
+    match &outcome {
+        Outcome::FetchFailed(_) => log("the request failed", "no response".into(), start, true),
+        _ => log("fetched and decoded a response", frame_size, start, true),
+    }
+    // Reading the answer took its slices; showing it is the next task.
+    slices::yield_now().await;
+    let resp = match outcome {
+        Outcome::Decoded(resp) => resp,
+        Outcome::FetchFailed(failure) => return WorkerFetch::Transport(failure),
+        Outcome::Failed { kind, message } => return WorkerFetch::Answer(Err(PanelError { kind, message })),
+        Outcome::Percentiles(_) | Outcome::Traces(_) => {
+            return WorkerFetch::Answer(Err(worker_failed(OffloadError::Failed("it answered a request with something else".into()))))
+        }
+    };
+    let answer = match body {
+        // A decoded answer had a 2xx status (the decoder turns any other into an error), so the
+        // native histogram decoder gets 200 for the same body.
+        Some(body) if has_native(&resp) => {
+            add_native(resp, 200, &bytes_of(&body)).map_err(|e| PanelError { kind: e.kind_label(), message: e.to_string() })
+        }
+        _ => Ok((resp, Vec::new())),
+    };
+    WorkerFetch::Answer(answer.map(Some))
 }
 
 /// [`decode_query`] with the native histogram series of the answer (core
@@ -123,13 +204,17 @@ pub async fn percentile_table(series: &[Series], qs: &[f64], method: QuantileMet
     let start = now();
     let size = format!("{total} samples");
     if percentiles_in_worker(total) && worker_allowed() {
-        match run(|id| encode_percentile_job(id, qs, method, &columns), None, None).await {
+        let answer = match run(|id| encode_percentile_job(id, qs, method, &columns), None, None).await {
+            Ok(answer) => read_answer(&answer.frame).await,
+            Err(e) => Err(e),
+        };
+        match answer {
             Ok(Outcome::Percentiles(table)) => {
                 log("computed percentiles", size, start, true);
                 return Ok(table);
             }
             Ok(Outcome::Failed { message, .. }) => return Err(message),
-            Ok(Outcome::Decoded(_) | Outcome::Traces(_)) => {
+            Ok(Outcome::Decoded(_) | Outcome::Traces(_) | Outcome::FetchFailed(_)) => {
                 return Err(OffloadError::Failed("it answered a percentile job with something else".into()).to_string())
             }
             Err(OffloadError::Unavailable(why)) => {

@@ -38,3 +38,13 @@ pub fn ink_budget() -> impl FnMut(f64) -> bool {
         total < INK_PER_SLICE && time()
     }
 }
+
+/// Samples in total up to which sliced work starts in the task that asked for it (small results
+/// appear at once); above it the first slice waits for a task of its own, so a large result's
+/// chart, legend and answer reading do not each add a slice to the task that sets them up.
+pub const INLINE_SAMPLES: usize = 500_000;
+
+/// Whether work over `samples` values in total may start in the current task.
+pub fn start_inline(samples: usize) -> bool {
+    samples <= INLINE_SAMPLES
+}

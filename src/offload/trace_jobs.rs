@@ -14,7 +14,7 @@ use sightline_core::offload::{
 use std::sync::Arc;
 
 use super::client::{run, OffloadError};
-use super::jobs::{bytes_of, log, now, worker_allowed, worker_failed};
+use super::jobs::{bytes_of, log, now, read_answer, worker_allowed, worker_failed};
 use super::slices;
 use crate::sources::query::PanelError;
 use crate::sources::traces::{decode, LoadedTraces};
@@ -55,7 +55,7 @@ pub async fn decode_traces(
     match outcome {
         Outcome::Traces(set) => Ok(Some(loaded_from(*set))),
         Outcome::Failed { kind, message } => Err(PanelError { kind, message }),
-        Outcome::Decoded(_) | Outcome::Percentiles(_) => Err(worker_failed(OffloadError::Failed(
+        Outcome::Decoded(_) | Outcome::Percentiles(_) | Outcome::FetchFailed(_) => Err(worker_failed(OffloadError::Failed(
             "it answered a trace job with something else".into(),
         ))),
     }
@@ -77,7 +77,7 @@ async fn in_worker(
     )
     .await
     {
-        Ok(outcome) => Ok(Some(outcome)),
+        Ok(answer) => read_answer(&answer.frame).await.map(Some),
         Err(OffloadError::Unavailable(why)) => {
             web_sys::console::warn_1(
                 &format!("sightline: decoding traces on the main thread: {why}").into(),

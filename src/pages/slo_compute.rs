@@ -210,6 +210,16 @@ fn zone_text(def: &SloDefinition) -> String {
     }
 }
 
+/// The resolved window and the 1-minute grid of an SLI counted at the source (traces, logs): the
+/// whole elapsed window or the alert tiers' lookback plus [`HISTORY_MS`], whichever is longer,
+/// ending on the last whole minute before `now_ms`.
+pub(super) fn counted_grid(def: &SloDefinition, now_ms: i64) -> Result<(ResolvedWindow, EvalGrid), PanelError> {
+    let grid_end = now_ms.div_euclid(GRID_STEP_MS) * GRID_STEP_MS;
+    let window = resolve(def, grid_end).map_err(slo_error)?;
+    let span = window.elapsed_ms().max(lookback_ms(&def.alerts.tiers) + HISTORY_MS);
+    Ok((window, EvalGrid { start_ms: grid_end - span + GRID_STEP_MS, end_ms: grid_end, step_ms: GRID_STEP_MS }))
+}
+
 /// Computes `def` at `now_ms`; `progress` receives status lines.
 pub async fn compute(
     source: &DataSource,

@@ -4,14 +4,13 @@
 //! ([`sightline_core::slo::log_sli`]); the counts go into the same ratio machinery as counter
 //! SLIs, in exact mode, and the derivation lists the queries and the lines counted.
 
-use sightline_core::counters::EvalGrid;
 use sightline_core::datasource::DataSource;
 use sightline_core::format::group_thousands;
 use sightline_core::slo::log_sli::{LineSteps, LogSli};
 use sightline_core::slo::spec::{SliDef, SloDefinition};
-use sightline_core::slo::{lookback_ms, CountMode, Counted, SliEvents};
+use sightline_core::slo::{CountMode, Counted, SliEvents};
 
-use super::slo_compute::{outcome, resolve, slo_error, utc, window_sli, SloOutcome, GRID_STEP_MS, HISTORY_MS};
+use super::slo_compute::{counted_grid, outcome, slo_error, utc, window_sli, SloOutcome, GRID_STEP_MS};
 use crate::sources::logs::metric_range;
 use crate::sources::query::PanelError;
 
@@ -25,10 +24,8 @@ pub async fn compute(
     let SliDef::Logs { selector, bad } = &def.sli else {
         return Err(PanelError { kind: "SLO definition".into(), message: "not an SLI from logs".into() });
     };
-    let grid_end = now_ms.div_euclid(GRID_STEP_MS) * GRID_STEP_MS;
-    let window = resolve(def, grid_end).map_err(slo_error)?;
-    let span = window.elapsed_ms().max(lookback_ms(&def.alerts.tiers) + HISTORY_MS);
-    let grid = EvalGrid { start_ms: grid_end - span + GRID_STEP_MS, end_ms: grid_end, step_ms: GRID_STEP_MS };
+    let (window, grid) = counted_grid(def, now_ms)?;
+    let grid_end = grid.end_ms;
     let sli = LogSli { selector, bad };
     let requests = sli.requests(grid).map_err(|message| PanelError { kind: "SLO definition".into(), message })?;
     let mut steps = LineSteps::new(grid);

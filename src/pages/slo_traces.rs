@@ -5,19 +5,16 @@
 //! the derivation says how many traces and spans were counted and from when the fetched traces
 //! are complete.
 
-use sightline_core::counters::EvalGrid;
 use sightline_core::datasource::DataSource;
 use sightline_core::format::group_thousands;
 use sightline_core::slo::spec::{SliDef, SloDefinition};
 use sightline_core::slo::trace_sli::{count_spans, SpanSli};
-use sightline_core::slo::{lookback_ms, CountMode, Counted, SliEvents};
+use sightline_core::slo::{CountMode, Counted, SliEvents};
 use sightline_core::time::format_prom_duration;
 use sightline_core::trace::Trace;
 use sightline_core::trace_query::{TraceApi, TraceSearch};
 
-use super::slo_compute::{
-    outcome, resolve, slo_error, utc, window_sli, SloOutcome, GRID_STEP_MS, HISTORY_MS,
-};
+use super::slo_compute::{counted_grid, outcome, slo_error, utc, window_sli, GRID_STEP_MS, SloOutcome};
 use crate::sources::query::PanelError;
 use crate::sources::traces::{api_of, fetch_trace, search};
 
@@ -58,16 +55,8 @@ pub async fn compute(
     } else {
         TRACE_LIMIT
     };
-    let grid_end = now_ms.div_euclid(GRID_STEP_MS) * GRID_STEP_MS;
-    let window = resolve(def, grid_end).map_err(slo_error)?;
-    let span = window
-        .elapsed_ms()
-        .max(lookback_ms(&def.alerts.tiers) + HISTORY_MS);
-    let grid = EvalGrid {
-        start_ms: grid_end - span + GRID_STEP_MS,
-        end_ms: grid_end,
-        step_ms: GRID_STEP_MS,
-    };
+    let (window, grid) = counted_grid(def, now_ms)?;
+    let (grid_end, span) = (grid.end_ms, grid.end_ms - grid.start_ms + GRID_STEP_MS);
     let search_start = grid.start_ms - GRID_STEP_MS;
     let request = TraceSearch {
         service: service.clone(),

@@ -18,6 +18,7 @@ pub mod raw;
 pub mod exemplars;
 pub mod traces;
 pub mod logs;
+pub mod worker_fetch;
 
 use crate::state::browser;
 
@@ -121,11 +122,8 @@ where
     Fut: std::future::Future<Output = Result<T, String>>,
 {
     let mut builder = Request::get(&url).abort_signal(abort);
-    if let Some(auth) = &source.auth {
-        builder = builder.header("Authorization", auth);
-    }
-    if let Some(tenant) = &source.tenant {
-        builder = builder.header("X-Scope-OrgID", tenant);
+    for (name, value) in credential_headers(source) {
+        builder = builder.header(name, value);
     }
     let request = async move {
         let resp = builder.send().await.map_err(|e| network_detail(&e))?;
@@ -138,10 +136,7 @@ where
             if abort.is_some_and(|s| s.aborted()) {
                 Err(TransportError::Aborted)
             } else {
-                let headers = [("Authorization", source.auth.is_some()), ("X-Scope-OrgID", source.tenant.is_some())]
-                    .into_iter()
-                    .filter_map(|(name, sent)| sent.then_some(name))
-                    .collect();
+                let headers = credential_headers(source).into_iter().map(|(name, _)| name).collect();
                 Err(TransportError::Network { detail, url, headers })
             }
         }
@@ -219,4 +214,13 @@ pub async fn demo_answer(answer: impl FnOnce(&DemoBackend, i64) -> sightline_cor
     crate::offload::slices::yield_now().await;
     let resp = answer(&DemoBackend::new(DEMO_SEED), browser::now_ms());
     RawResponse { status: resp.status, body: resp.body }
+}
+
+/// The headers that carry `source`'s credentials, as (name, value): `Authorization` and
+/// `X-Scope-OrgID` when set. Credentials only ever travel in these headers, never in a URL.
+pub(crate) fn credential_headers(source: &DataSource) -> Vec<(&'static str, &str)> {
+    [("Authorization", source.auth.as_deref()), ("X-Scope-OrgID", source.tenant.as_deref())]
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|v| (name, v)))
+        .collect()
 }

@@ -3,13 +3,14 @@
 //! [`PanelError`] with its kind and a message written for the user; nothing here panics.
 
 use chrono::{Local, Utc};
-use sightline_core::datasource::DataSource;
+use sightline_core::datasource::{DataSource, SourceKind};
 use sightline_core::formats::prometheus::{PromRequest, QueryResponse};
 use sightline_core::series::HistogramSeries;
 use sightline_core::time::{self, ResolvedRange, TimeRange};
 use sightline_core::viewstate::{QueryMode, TimeZoneChoice};
 
-use super::{send, send_buffered, RawResponse, TransportError};
+use super::{send, send_buffered, worker_fetch, RawResponse, TransportError};
+use crate::offload::jobs::WorkerFetch;
 
 /// Minimum step: the usual scrape interval (Grafana's default "min interval").
 pub const DEFAULT_SCRAPE_MS: i64 = 15_000;
@@ -86,12 +87,22 @@ pub async fn run(
     crate::offload::jobs::decode_query(raw.status, raw.body, abort).await
 }
 
-/// [`run`], with the native histogram series of the answer beside the float result.
+/// [`run`], with the native histogram series of the answer beside the float result. A
+/// `query_range` request to a network source is sent from the background worker when it is on
+/// ([`super::worker_fetch`]); otherwise, or when the worker cannot start, from here.
 pub async fn run_with_native(
     source: &DataSource,
     req: &PromRequest,
     abort: Option<&web_sys::AbortSignal>,
 ) -> Result<Option<(QueryResponse, Vec<HistogramSeries>)>, PanelError> {
+    if matches!(req, PromRequest::Range { .. }) && source.kind != SourceKind::Demo {
+        let url = req.url(&source.url);
+        match crate::offload::jobs::fetch_query(worker_fetch::request(source, &url, true), abort).await {
+            WorkerFetch::Unavailable => {}
+            WorkerFetch::Transport(failure) => return transport_error(worker_fetch::transport_error(source, url, failure)),
+            WorkerFetch::Answer(answer) => return answer,
+        }
+    }
     let raw = match send_buffered(source, req, abort).await {
         Ok(raw) => raw,
         Err(e) => return transport_error(e),

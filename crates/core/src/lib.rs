@@ -32,6 +32,7 @@
 //!   into it.
 //! - [`logs`]: the columnar log store, Loki/OTLP/NDJSON decoding, levels, fields, volume,
 //!   patterns and Loki requests.
+//! - [`row_window`]: which rows of a long, virtualised list to lay out.
 
 pub mod counters;
 pub mod datasource;
@@ -59,3 +60,4 @@ pub mod offload;
 pub mod trace;
 pub mod trace_rows;
 pub mod logs;
+pub mod row_window;

@@ -14,6 +14,11 @@ pub fn execute(job: &Job, body: &[u8]) -> Outcome {
             Ok(resp) => Outcome::Decoded(resp),
             Err(e) => Outcome::Failed { kind: e.kind_label(), message: e.to_string() },
         },
+        // The request itself is sent by the worker's network code, which then runs
+        // `Job::DecodeQuery` on the answer; a fetch job reaching here was not sent.
+        Job::FetchQuery(_) => {
+            Outcome::Failed { kind: "Background worker".into(), message: "a request job reached the worker without being sent".into() }
+        }
         Job::PercentileTable { qs, method, columns } => {
             let cols: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
             match percentile_table_of_columns(&cols, qs, *method) {

@@ -5,6 +5,9 @@
 //!   frame; the body travels next to it as its own transferred buffer, so it is never copied into
 //!   a frame or turned into a JS string.
 //! - [`Job::PercentileTable`]: the exact-percentile table over value columns.
+//! - [`Job::FetchQuery`]: send a `query_range` request from the worker ([`super::fetch`]), then
+//!   decode its answer as [`Job::DecodeQuery`] does; a request that got no response ends as
+//!   [`Outcome::FetchFailed`].
 //! - [`Outcome::Decoded`]: the decoded response, columnar (labels, then the `i64` timestamp and
 //!   `f64` value columns of each series). [`Outcome::Percentiles`]: the table.
 //!   [`Outcome::Failed`]: the error kind and message the panel shows.
@@ -13,6 +16,7 @@
 //!
 //! Decoding is as strict as [`super::frame::Reader`]: malformed frames are a [`FrameError`].
 
+use super::fetch::{read_failure, read_request, write_failure, write_request, FetchFailure, FetchRequest};
 use super::frame::{FrameError, Reader, Writer};
 use super::trace_frame::{read_analysed, write_analysed, AnalysedTraces};
 use crate::formats::prometheus::{QueryResponse, ResultData};
@@ -30,6 +34,8 @@ pub enum Job {
     /// Decode a trace body (sent separately, like [`Job::DecodeQuery`]'s) and analyse every trace
     /// in it (`super::trace_frame`).
     DecodeTraces,
+    /// Send this request from the worker and decode its answer.
+    FetchQuery(FetchRequest),
 }
 
 /// What a job produced.
@@ -44,15 +50,19 @@ pub enum Outcome {
     },
     /// The traces of a body with their analyses.
     Traces(Box<AnalysedTraces>),
+    /// A [`Job::FetchQuery`] got no response.
+    FetchFailed(FetchFailure),
 }
 
 const JOB_DECODE: u8 = 1;
 const JOB_PERCENTILES: u8 = 2;
+const JOB_FETCH: u8 = 3;
 const OUT_DECODED: u8 = 11;
 const OUT_PERCENTILES: u8 = 12;
 const OUT_FAILED: u8 = 13;
 const JOB_TRACES: u8 = 30;
 const OUT_TRACES: u8 = 40;
+const OUT_FETCH_FAILED: u8 = 14;
 
 const DATA_MATRIX: u8 = 0;
 const DATA_VECTOR: u8 = 1;
@@ -75,6 +85,12 @@ pub fn encode_job(id: u32, job: &Job) -> Vec<u8> {
         Job::DecodeTraces => {
             let mut w = Writer::new(JOB_TRACES, 4);
             w.u32(id);
+            w.finish()
+        }
+        Job::FetchQuery(req) => {
+            let mut w = Writer::new(JOB_FETCH, 64 + req.url.len());
+            w.u32(id);
+            write_request(&mut w, req);
             w.finish()
         }
     }
@@ -112,6 +128,7 @@ pub fn decode_job(frame: &[u8]) -> Result<(u32, Job), FrameError> {
             Job::PercentileTable { qs, method, columns }
         }
         JOB_TRACES => Job::DecodeTraces,
+        JOB_FETCH => Job::FetchQuery(read_request(&mut r)?),
         tag => return Err(FrameError::UnknownTag { field: "job", tag }),
     };
     r.end()?;
@@ -153,18 +170,42 @@ pub fn encode_outcome(id: u32, outcome: &Outcome) -> Vec<u8> {
             write_analysed(&mut w, set);
             w.finish()
         }
+        Outcome::FetchFailed(failure) => {
+            let mut w = Writer::new(OUT_FETCH_FAILED, 64);
+            w.u32(id);
+            write_failure(&mut w, failure);
+            w.finish()
+        }
     }
 }
 
 /// The job id and outcome of a frame.
 pub fn decode_outcome(frame: &[u8]) -> Result<(u32, Outcome), FrameError> {
+    match super::sliced::open_outcome(frame)? {
+        super::sliced::Opened::Whole(id, outcome) => Ok((id, outcome)),
+        super::sliced::Opened::Matrix(mut m) => {
+            while !m.read_some(|| true)? {}
+            m.finish()
+        }
+    }
+}
+
+/// A matrix answer's reader positioned at its series count, with the answer's warnings and infos.
+pub(super) type MatrixStart<'a> = (Reader<'a>, Vec<String>, Vec<String>);
+
+/// The job id and outcome of a frame, except that a matrix answer is left to
+/// [`super::sliced`], which reads it series by series (`Err`).
+pub(super) fn open_frame(frame: &[u8]) -> Result<(u32, Result<Outcome, MatrixStart<'_>>), FrameError> {
     let (tag, mut r) = Reader::open(frame)?;
     let id = r.u32("job id")?;
     let outcome = match tag {
         OUT_DECODED => {
             let warnings = read_strings(&mut r, "warnings")?;
             let infos = read_strings(&mut r, "infos")?;
-            let data = read_data(&mut r)?;
+            let data = match r.u8("result type")? {
+                DATA_MATRIX => return Ok((id, Err((r, warnings, infos)))),
+                tag => read_data_of(tag, &mut r)?,
+            };
             Outcome::Decoded(QueryResponse { data, warnings, infos })
         }
         OUT_PERCENTILES => {
@@ -178,10 +219,11 @@ pub fn decode_outcome(frame: &[u8]) -> Result<(u32, Outcome), FrameError> {
         }
         OUT_FAILED => Outcome::Failed { kind: r.str("error kind")?, message: r.str("error message")? },
         OUT_TRACES => Outcome::Traces(Box::new(read_analysed(&mut r)?)),
+        OUT_FETCH_FAILED => Outcome::FetchFailed(read_failure(&mut r)?),
         tag => return Err(FrameError::UnknownTag { field: "outcome", tag }),
     };
     r.end()?;
-    Ok((id, outcome))
+    Ok((id, Ok(outcome)))
 }
 
 fn method_code(m: QuantileMethod) -> u8 {
@@ -275,19 +317,14 @@ fn write_data(w: &mut Writer, data: &ResultData) {
     }
 }
 
-fn read_data(r: &mut Reader<'_>) -> Result<ResultData, FrameError> {
-    Ok(match r.u8("result type")? {
+/// The `data` of result type `tag` (already read).
+fn read_data_of(tag: u8, r: &mut Reader<'_>) -> Result<ResultData, FrameError> {
+    Ok(match tag {
         DATA_MATRIX => {
-            let n = r.count(12, "series")?;
+            let n = read_series_count(r)?;
             let mut series = Vec::with_capacity(n);
             for _ in 0..n {
-                let labels = read_labels(r)?;
-                let t_ms = r.i64s("timestamps")?;
-                let values = r.f64s("values")?;
-                if t_ms.len() != values.len() {
-                    return Err(FrameError::Invalid { field: "series (columns of different lengths)" });
-                }
-                series.push(Series { labels, t_ms, values });
+                series.push(read_series(r)?);
             }
             ResultData::Matrix(series)
         }
@@ -304,6 +341,22 @@ fn read_data(r: &mut Reader<'_>) -> Result<ResultData, FrameError> {
         DATA_STRING => ResultData::String { t_ms: r.i64("string time")?, value: r.str("string value")? },
         tag => return Err(FrameError::UnknownTag { field: "result type", tag }),
     })
+}
+
+/// The number of series of a matrix.
+pub(super) fn read_series_count(r: &mut Reader<'_>) -> Result<usize, FrameError> {
+    r.count(12, "series")
+}
+
+/// One series of a matrix: labels, then its two columns of equal length.
+pub(super) fn read_series(r: &mut Reader<'_>) -> Result<Series, FrameError> {
+    let labels = read_labels(r)?;
+    let t_ms = r.i64s("timestamps")?;
+    let values = r.f64s("values")?;
+    if t_ms.len() != values.len() {
+        return Err(FrameError::Invalid { field: "series (columns of different lengths)" });
+    }
+    Ok(Series { labels, t_ms, values })
 }
 
 fn write_quantiles(w: &mut Writer, q: &Quantiles) {

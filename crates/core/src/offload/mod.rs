@@ -9,20 +9,27 @@
 //! - [`execute`]: the work itself ([`execute()`]), identical on both threads, and the worker's
 //!   frame-in/frame-out step ([`handle_frame`]).
 //!
+//! - [`sliced`]: an answer frame read a few series at a time, for the page's main thread.
+//! - [`fetch`]: a request the worker sends itself, so large bodies are read off the page.
+//!
 //! When to offload is decided here too, so the rule is one place: [`decode_in_worker`] for
 //! response bodies, [`percentiles_in_worker`] for percentile tables, [`traces_in_worker`] for
 //! trace bodies. Below those sizes the main
 //! thread is faster than the round trip (a copy into a frame and back).
 
 pub mod execute;
+pub mod fetch;
 pub mod frame;
 pub mod message;
 pub mod trace_frame;
+pub mod sliced;
 
 pub use execute::{execute, handle_frame};
+pub use fetch::{FetchFailure, FetchRequest};
 pub use frame::FrameError;
 pub use trace_frame::{analyse_trace_body, AnalysedTraces};
 pub use message::{decode_job, decode_outcome, encode_job, encode_outcome, encode_percentile_job, Job, Outcome};
+pub use sliced::{frame_id, open_outcome, MatrixReader, Opened};
 
 /// Response bodies larger than this many bytes are decoded in the worker (~5 MB).
 pub const DECODE_IN_WORKER_BYTES: usize = 5_000_000;
