@@ -138,6 +138,13 @@ pub fn QueryPanel() -> impl IntoView {
     let panel_ref = NodeRef::<Div>::new();
     let exemplars = RwSignal::new(None::<ExemplarOutcome>);
     provide_context(ExemplarContext(exemplars));
+    // A network source's range queries are sent from the background worker: start it now, not
+    // with the first query.
+    Effect::new(move |_| {
+        if source.with(|s| s.as_ref().is_some_and(|s| s.kind != sightline_core::datasource::SourceKind::Demo)) {
+            crate::offload::jobs::prepare_worker();
+        }
+    });
 
     Effect::new(move |_| {
         let spec = spec.get();

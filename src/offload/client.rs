@@ -3,6 +3,7 @@
 //! at a time — the worker is one thread, so queueing here loses nothing and keeps every queued
 //! job's buffers with the page until they are sent.
 //!
+//! - [`start_early`] starts the worker before the first job (when a page will send one soon).
 //! - Cancelling ([`run`]'s abort signal fires): a queued job is dropped; the job in flight is
 //!   stopped by terminating the worker, and a fresh one starts for whatever is queued next.
 //! - A worker that does not start (script missing, load error, no `"ready"` within
@@ -138,6 +139,17 @@ pub async fn run(
     };
     let _ = signal.remove_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
     result
+}
+
+/// Starts the worker now, if none is running or starting and none failed to start, so that the
+/// first job does not wait for its start-up.
+pub fn start_early() {
+    CLIENT.with(|c| {
+        let mut c = c.borrow_mut();
+        if matches!(c.phase, Phase::Idle) {
+            c.start_worker();
+        }
+    });
 }
 
 /// Drops job `id`: from the queue, or by replacing the worker that is running it.

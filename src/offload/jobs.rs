@@ -108,6 +108,14 @@ pub async fn read_answer(frame: &[u8]) -> Result<Outcome, OffloadError> {
     matrix.finish().map(|(_, outcome)| outcome).map_err(unreadable)
 }
 
+/// Starts the background worker ahead of the first request (unless it is switched off), for a
+/// page that will send `query_range` requests to a network source.
+pub fn prepare_worker() {
+    if worker_allowed() {
+        super::client::start_early();
+    }
+}
+
 /// What became of a request sent from the background worker.
 pub enum WorkerFetch {
     /// No worker (switched off, or it could not start): the page sends the request itself.

@@ -69,6 +69,21 @@ const OBSERVE = () => {
   } catch (e) {
     window.__longtasks = null;
   }
+  // Diagnostics (printed with E2E_PERF_VERBOSE=1): long animation frames split into script,
+  // style/layout and paint time, with the scripts that ran.
+  window.__loafs = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        const render = e.renderStart ? e.startTime + e.duration - e.renderStart : 0;
+        const layout = e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0;
+        window.__loafs.push({
+          start: e.startTime, duration: e.duration, render, layout,
+          scripts: (e.scripts || []).map((x) => `${x.invoker || x.invokerType}:${x.duration.toFixed(0)}`).join(','),
+        });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch (e) { /* not supported: no diagnostics */ }
 };
 
 /** Every legend row's text in display order, scrolling the virtualised legend through. */
@@ -110,6 +125,12 @@ async function loadAndMeasure(page, baseUrl, sourceName) {
   assert(Number.isFinite(drawn) && drawn > t0, `the chart has no data-drawn-ms after the click (${drawn})`);
   const rendered = await page.locator(SEL.legendItem).count();
   const list = inWindow.map((t) => `+${(t.start - t0).toFixed(0)}:${t.duration.toFixed(0)}`).join(' ');
+  if (process.env.E2E_PERF_VERBOSE) {
+    const loafs = await page.evaluate(() => window.__loafs);
+    for (const f of loafs.filter((f) => f.start + f.duration >= t0 && f.start <= t1 && f.duration > 60)) {
+      console.log(`    frame +${(f.start - t0).toFixed(0)}: ${f.duration.toFixed(0)} ms (render ${f.render.toFixed(0)}, style+layout ${f.layout.toFixed(0)}); scripts ${f.scripts}`);
+    }
+  }
   return { longest, count: inWindow.length, list, toChart: drawn - t0, rendered, legend: await allLegendRows(page) };
 }
 
