@@ -1,7 +1,7 @@
 # Sightline — every target installs what it needs (scripts/install.sh: idempotent, pinned).
 #   make serve   build and serve the app on http://127.0.0.1:8080 (demo source, no backend needed)
 #   make test    native core tests, wasm component tests in headless Chromium, end-to-end tests
-#   make test-perf  the Long Tasks measurement of a 54 MB load (load-dependent; not in make test)
+#   make test-perf  the Long Tasks measurements of a 54 MB metrics load and a 100k-span trace (load-dependent; not in make test)
 #   make dist    release build into dist/ for static hosting (PUBLIC_URL=/sub/path/ to serve from a prefix)
 
 SHELL := /bin/bash

@@ -29,3 +29,4 @@ pub mod trace_view;
 pub mod trace_waterfall;
 pub mod service_graph;
 pub mod trace_partial;
+pub mod later;

@@ -1,9 +1,10 @@
 //! The trace view (`?page=traces&trace=<id>`): finds the trace among imported files and the last
 //! search's results, else fetches it from the trace source; then shows its summary and warnings,
 //! a plain alert when the backend sent it incomplete (Tempo v2 PARTIAL), the waterfall with the
-//! critical path, the selected span's details, the bottlenecks, and the
-//! per-(service, operation) statistics. The analyses are the core's, computed once per trace: with
-//! the decoding when it ran in the background worker, else here.
+//! critical path, the selected span's details, the bottlenecks, and the per-(service, operation)
+//! statistics. The waterfall and the service map are built in later tasks than the rest
+//! ([`Later`]), so a 100k-span trace is not shown in one long task. The analyses are the core's,
+//! computed once per trace: with the decoding when it ran in the background worker, else here.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -16,6 +17,7 @@ use sightline_core::trace::Trace;
 use sightline_core::trace_query::normalize_trace_id;
 use std::sync::Arc;
 
+use super::later::Later;
 use super::trace_details::SpanDetails;
 use super::trace_list::duration_text;
 use super::trace_partial::{partial_message, PartialTraceNotice};
@@ -188,6 +190,7 @@ fn TraceAnalysisView(
     let details_trace = t.clone();
     let (self_ns, crit_ns) = (analysis.self_ns.clone(), analysis.critical_ns.clone());
     let on_select = move |s: u32| selected.set(Some(s));
+    let (wf_trace, wf_sections, map_trace) = (t.clone(), analysis.sections.clone(), t.clone());
     view! {
         <PartialTraceNotice message=partial/>
         <dl
@@ -212,7 +215,9 @@ fn TraceAnalysisView(
         {(!warnings.is_empty()).then(|| view! {
             <ul class="panel-warnings" data-testid="trace-warnings">{warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
         })}
-        <TraceWaterfall trace=t.clone() critical=analysis.sections.clone() selected=selected/>
+        <Later>
+            <TraceWaterfall trace=wf_trace.clone() critical=wf_sections.clone() selected=selected/>
+        </Later>
         {move || selected.get().map(|s| view! {
             <SpanDetails trace=details_trace.clone() span=s self_ns=self_ns.clone() critical_ns=crit_ns.clone()/>
         })}
@@ -222,7 +227,9 @@ fn TraceAnalysisView(
         <h2>"Statistics by service and operation"</h2>
         <OperationStatsRows rows=analysis.stats.clone() traces=1/>
         <h2>"Service map"</h2>
-        <ServiceMapTable traces=vec![t.clone()]/>
+        <Later>
+            <ServiceMapTable traces=vec![map_trace.clone()]/>
+        </Later>
         <h2>"Compare with another trace"</h2>
         <CompareSection a=t.clone() source=source/>
     }

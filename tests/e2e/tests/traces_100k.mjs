@@ -1,9 +1,10 @@
 // A 100k-span trace (the seeded generator of tests/e2e/lib/big_trace.mjs, in the captured Jaeger
 // shape, served by the trace fixture server under Jaeger's /api/traces/{id}) opens through a
-// Jaeger source and through a file import, decoded and analysed in the background worker; what
-// the page shows — span count, critical-path total and number of sections, one statistics row
-// (count, total, self total, p95, errors) — equals values computed here, independently, from the
-// same bytes (traces.mjs' port of Jaeger UI's critical path and self time; a sort for the p95).
+// Jaeger source (in the background worker, then with the worker switched off) and through a file
+// import (in the worker); each time, what the page shows — span count, critical-path total and
+// number of sections, one statistics row (count, total, self total, p95, errors) — equals values
+// computed here, independently, from the same bytes (traces.mjs' port of Jaeger UI's critical
+// path and self time; a sort for the p95).
 // Functional only: how fast it is, and whether the page stays responsive, is tests/e2e/perf.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -83,7 +84,7 @@ export function compare(shown, want, how) {
 
 export default [
   {
-    name: 'traces 100k: a generated 100k-span trace opens from a Jaeger source and from a file, analysed in the worker; numbers equal independent ones',
+    name: 'traces 100k: a generated 100k-span trace opens from a Jaeger source (worker and main thread) and from a file; numbers equal independent ones',
     timeout: 240000,
     async run(ctx) {
       needTraceServer(ctx);
@@ -101,6 +102,16 @@ export default [
       compare(await shownOf(page), want, 'from the Jaeger source');
       assert(info.some((l) => /decoded and analysed traces \(\d+\.\d MB\) in the background worker/.test(l)),
         `the trace was not decoded in the worker; console: ${JSON.stringify(info)}`);
+
+      // The same load with the worker switched off: the page runs the same core code itself.
+      info.length = 0;
+      await page.evaluate(() => localStorage.setItem('sightline.offload', 'main'));
+      await open(page, baseUrl, { page: 'traces', tds: 'jaeger', trace: bigTraceId() });
+      await waitTraceView(page, 120000);
+      compare(await shownOf(page), want, 'on the main thread');
+      assert(info.some((l) => /decoded and analysed traces \(\d+\.\d MB\) on the main thread/.test(l)),
+        `the trace was not decoded on the main thread with the worker switched off; console: ${JSON.stringify(info)}`);
+      await page.evaluate(() => localStorage.removeItem('sightline.offload'));
 
       const file = path.join(os.tmpdir(), `sightline-100k-${process.pid}.json`);
       fs.writeFileSync(file, bytes);

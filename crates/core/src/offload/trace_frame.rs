@@ -148,15 +148,15 @@ fn read_str_ids(
 }
 
 fn coded<T: Copy>(bytes: &[u8], table: &[T], field: &'static str) -> Result<Vec<T>, FrameError> {
-    bytes
-        .iter()
-        .map(|&b| {
-            table
+    let mut out = Vec::with_capacity(bytes.len());
+    for &b in bytes {
+        out.push(
+            *table
                 .get(b as usize)
-                .copied()
-                .ok_or(FrameError::UnknownTag { field, tag: b })
-        })
-        .collect()
+                .ok_or(FrameError::UnknownTag { field, tag: b })?,
+        );
+    }
+    Ok(out)
 }
 
 const REFS: [RefType; 2] = [RefType::ChildOf, RefType::FollowsFrom];
@@ -199,31 +199,30 @@ fn read_attrs(r: &mut Reader<'_>, strings: usize) -> Result<Vec<Attr>, FrameErro
             field: "attributes (columns of different lengths)",
         });
     }
-    keys.into_iter()
-        .zip(tags.iter().zip(values))
-        .map(|(key, (&tag, v))| {
-            let value = match tag {
-                0 if (v as usize) < strings && v <= u64::from(u32::MAX) => {
-                    AttrValue::Str(StrId(v as u32))
-                }
-                0 => {
-                    return Err(FrameError::Invalid {
-                        field: "attribute string",
-                    })
-                }
-                1 => AttrValue::Bool(v != 0),
-                2 => AttrValue::Int(v as i64),
-                3 => AttrValue::Float(f64::from_bits(v)),
-                tag => {
-                    return Err(FrameError::UnknownTag {
-                        field: "attribute type",
-                        tag,
-                    })
-                }
-            };
-            Ok(Attr { key, value })
-        })
-        .collect()
+    let mut out = Vec::with_capacity(keys.len());
+    for (key, (&tag, v)) in keys.into_iter().zip(tags.iter().zip(values)) {
+        let value = match tag {
+            0 if (v as usize) < strings && v <= u64::from(u32::MAX) => {
+                AttrValue::Str(StrId(v as u32))
+            }
+            0 => {
+                return Err(FrameError::Invalid {
+                    field: "attribute string",
+                })
+            }
+            1 => AttrValue::Bool(v != 0),
+            2 => AttrValue::Int(v as i64),
+            3 => AttrValue::Float(f64::from_bits(v)),
+            tag => {
+                return Err(FrameError::UnknownTag {
+                    field: "attribute type",
+                    tag,
+                })
+            }
+        };
+        out.push(Attr { key, value });
+    }
+    Ok(out)
 }
 
 /// An offsets column: empty or one entry per span plus one, non-decreasing, within `flat`.
