@@ -26,6 +26,10 @@ pub async fn decode_traces(
     abort: Option<&web_sys::AbortSignal>,
 ) -> Result<Option<LoadedTraces>, PanelError> {
     let buffer = match body {
+        // A large body made in the page (the demo's answer) goes to the worker as well: one copy.
+        Body::Bytes(bytes) if traces_in_worker(bytes.len()) && worker_allowed() => {
+            js_sys::Uint8Array::from(bytes.as_slice()).buffer()
+        }
         Body::Bytes(bytes) => return decode(&bytes).map(Some),
         Body::Buffer(buffer) => buffer,
     };

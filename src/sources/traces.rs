@@ -155,9 +155,30 @@ pub async fn search(
     abort: Option<&web_sys::AbortSignal>,
 ) -> Result<Option<SearchResults>, PanelError> {
     let api = api_of(source)?;
-    let Some(body) = send(source, &TraceRequest::Search(search.clone()), abort).await? else { return Ok(None) };
+    let Some(body) = send_buffered(source, &TraceRequest::Search(search.clone()), abort).await? else {
+        return Ok(None);
+    };
+    let small = match &body {
+        Body::Bytes(bytes) => bytes.len() < 64,
+        Body::Buffer(buffer) => buffer.byte_length() < 64,
+    };
+    if api == TraceApi::Tempo || small {
+        let body = match body {
+            Body::Bytes(bytes) => bytes,
+            Body::Buffer(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
+        };
+        return search_answer(api, &body);
+    }
+    // Whole traces (Jaeger, Zipkin, the demo): a large answer is decoded and analysed in the
+    // background worker.
+    let Some(loaded) = crate::offload::trace_jobs::decode_traces(body, abort).await? else { return Ok(None) };
+    Ok(Some(rows_of(loaded)))
+}
+
+/// A search answer already in the page: Tempo's summaries, or a small answer of whole traces.
+fn search_answer(api: TraceApi, body: &[u8]) -> Result<Option<SearchResults>, PanelError> {
     if api == TraceApi::Tempo {
-        let (hits, skipped) = sightline_core::trace_query::decode_tempo_search(&body)
+        let (hits, skipped) = sightline_core::trace_query::decode_tempo_search(body)
             .map_err(|message| PanelError { kind: "Unexpected answer".into(), message })?;
         let mut notes = Vec::new();
         if skipped > 0 {
@@ -182,7 +203,11 @@ pub async fn search(
     if body.iter().filter(|b| !b.is_ascii_whitespace()).eq(b"[]".iter()) {
         return Ok(Some(SearchResults::default()));
     }
-    let loaded = decode(&body)?;
+    decode(body).map(|loaded| Some(rows_of(loaded)))
+}
+
+/// One summary row per decoded trace.
+fn rows_of(loaded: LoadedTraces) -> SearchResults {
     let rows = loaded.traces.iter().map(|t| sightline_core::trace_rows::summarize(t)).collect();
-    Ok(Some(SearchResults { rows, traces: loaded.traces, notes: loaded.notes }))
+    SearchResults { rows, traces: loaded.traces, notes: loaded.notes }
 }
