@@ -33,7 +33,8 @@ fn draw_scatter<DB: DrawingBackend>(
     let pad = ((t1 - t0) / 33).max(1);
     let (x0, x1) = (t0.saturating_sub(pad), t1.saturating_add(pad));
     let width_css = f64::from(root.dim_in_pixel().0) / dpr;
-    let ticks = time_axis::ticks(x0, x1, width_css, tz);
+    // No tick in the outer 3 % (the padding), where a centred label would be cut at the edge.
+    let ticks: Vec<i64> = time_axis::ticks(x0, x1, width_css, tz).into_iter().filter(|t| (t0..=t1).contains(t)).collect();
     let y_max = rows.iter().map(|r| r.duration_ns).max().unwrap_or(1).max(1) as f64 * 1.1;
     let font = ("sans-serif", 12.0 * dpr).into_font().color(&p.text);
     let mut chart = ChartBuilder::on(root)
