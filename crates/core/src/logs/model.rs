@@ -9,6 +9,8 @@
 
 use crate::series::Labels;
 
+pub mod order;
+
 /// Timestamp of a line that carried none (kept, shown as "—", sorted last).
 pub const NO_TIME: i64 = i64::MIN;
 
@@ -209,13 +211,13 @@ impl LogBuilder {
     }
 
     /// Detects each line's level and orders the lines newest first (stable: equal times keep
-    /// their arrival order; lines without a time go last). O(n log n) plus one copy of the text.
+    /// their arrival order; lines without a time go last). O(n log k) for k sorted runs (Loki
+    /// streams), O(n log n) otherwise ([`order`]); the text is never copied.
     pub fn finish(self) -> LogStore {
         let LogBuilder { store: s, given_level, .. } = self;
         let n = s.ts_ns.len();
-        let mut order: Vec<usize> = (0..n).collect();
-        // (newest first, then arrival order): keys are unique, so an unstable sort is stable here.
-        order.sort_unstable_by_key(|&i| (std::cmp::Reverse(s.ts_ns[i]), i));
+        // Newest first, then arrival order (merged when the rows come in a few sorted runs).
+        let order = order::newest_first(&s.ts_ns);
         let already_sorted = order.iter().enumerate().all(|(i, &o)| i == o);
         let mut out = if already_sorted {
             LogStore { level: Vec::with_capacity(n), ..s }
