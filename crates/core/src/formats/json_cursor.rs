@@ -19,6 +19,9 @@ pub(crate) const MAX_DEPTH: usize = 64;
 pub(crate) struct Cursor<'a> {
     pub(crate) b: &'a [u8],
     pub(crate) i: usize,
+    /// The body as text when it was checked to be UTF-8 up front (one fast pass), so strings
+    /// are sliced from it without checking each again.
+    text: Option<&'a str>,
 }
 
 /// Eight copies of a byte.
@@ -40,7 +43,21 @@ fn has_special(w: u64) -> bool {
 impl<'a> Cursor<'a> {
     /// A cursor at the start of `b`.
     pub(crate) fn new(b: &'a [u8]) -> Self {
-        Cursor { b, i: 0 }
+        Cursor { b, i: 0, text: None }
+    }
+
+    /// A cursor at the start of a body already known to be UTF-8.
+    pub(crate) fn utf8(text: &'a str) -> Self {
+        Cursor { b: text.as_bytes(), i: 0, text: Some(text) }
+    }
+
+    /// The text of `start..end`; `None` when it is not UTF-8 (or not on character boundaries).
+    #[inline(always)]
+    fn text(&self, start: usize, end: usize) -> Option<&'a str> {
+        match self.text {
+            Some(t) => t.get(start..end),
+            None => std::str::from_utf8(self.b.get(start..end)?).ok(),
+        }
     }
 
     /// Skips whitespace.
@@ -125,7 +142,7 @@ impl<'a> Cursor<'a> {
                 _ => self.i += 1,
             }
         }
-        let s = std::str::from_utf8(self.b.get(start..self.i)?).ok()?;
+        let s = self.text(start, self.i)?;
         self.i += 1;
         Some(s)
     }
@@ -158,7 +175,7 @@ impl<'a> Cursor<'a> {
         loop {
             let start = self.i;
             self.plain_run();
-            out.push_str(std::str::from_utf8(self.b.get(start..self.i)?).ok()?);
+            out.push_str(self.text(start, self.i)?);
             match *self.b.get(self.i)? {
                 b'"' => {
                     self.i += 1;
@@ -383,6 +400,11 @@ mod tests {
         ] {
             assert_eq!(unescape(bad), None, "{bad}");
         }
+        let json = r#""plain \"é\" \ud83d\ude00 😀""#;
+        let (mut a, mut b) = (String::new(), String::new());
+        Cursor::utf8(json).string_into(&mut a).unwrap();
+        Cursor::new(json.as_bytes()).string_into(&mut b).unwrap();
+        assert_eq!((a.as_str(), b.as_str()), ("plain \"é\" 😀 😀", "plain \"é\" 😀 😀"));
         let mut c = Cursor::new(b"\"\xff\"");
         assert_eq!(c.string_into(&mut String::new()), None, "invalid UTF-8");
     }

@@ -218,9 +218,26 @@ impl LogBuilder {
         let n = s.ts_ns.len();
         // Newest first, then arrival order (merged when the rows come in a few sorted runs).
         let order = order::newest_first(&s.ts_ns);
+        // Levels in arrival order, so the text is read front to back (reading it in row order
+        // would jump around a buffer much larger than the caches); a level named by a stream
+        // label holds for every line of the stream: look it up once.
+        let stream_levels: Vec<Option<Level>> = s.streams.iter().map(super::level::from_labels).collect();
+        let levels: Vec<Level> = (0..n)
+            .map(|i| {
+                given_level.get(i).copied().flatten().unwrap_or_else(|| {
+                    let from_stream = s.stream.get(i).and_then(|&st| stream_levels.get(st as usize)).copied().flatten();
+                    let meta = s.metadata(i);
+                    match from_stream {
+                        // What `detect_with` answers without metadata, without touching the text.
+                        Some(level) if meta.is_empty() => level,
+                        _ => super::level::detect_with(s.line(i), from_stream, meta),
+                    }
+                })
+            })
+            .collect();
         let already_sorted = order.iter().enumerate().all(|(i, &o)| i == o);
-        let mut out = if already_sorted {
-            LogStore { level: Vec::with_capacity(n), ..s }
+        if already_sorted {
+            LogStore { level: levels, ..s }
         } else {
             // Rows are reordered; the text and metadata stay where they are.
             LogStore {
@@ -228,23 +245,12 @@ impl LogBuilder {
                 spans: order.iter().map(|&i| s.spans[i]).collect(),
                 stream: order.iter().map(|&i| s.stream[i]).collect(),
                 meta_spans: order.iter().map(|&i| s.meta_spans[i]).collect(),
-                level: Vec::with_capacity(n),
+                level: order.iter().map(|&i| levels[i]).collect(),
                 text: s.text,
                 meta: s.meta,
                 streams: s.streams,
             }
-        };
-        // A level named by a stream label holds for every line of the stream: look it up once.
-        let stream_levels: Vec<Option<Level>> = out.streams.iter().map(super::level::from_labels).collect();
-        for (row, &i) in order.iter().enumerate() {
-            let given = given_level.get(i).copied().flatten();
-            let level = given.unwrap_or_else(|| {
-                let from_stream = out.stream.get(row).and_then(|&st| stream_levels.get(st as usize)).copied().flatten();
-                super::level::detect_with(out.line(row), from_stream, out.metadata(row))
-            });
-            out.level.push(level);
         }
-        out
     }
 }
 
