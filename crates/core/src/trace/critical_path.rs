@@ -166,15 +166,14 @@ impl CriticalPathScratch {
     /// the first in start order. When it has more than one, its children are sorted into a new
     /// segment of `kids` and a frame is pushed for coming back to it. Only children after the
     /// span in pre-order count, so the walk always moves forward going down.
-    fn first_lfc(&mut self, trace: &Trace, span: u32) -> Option<(u64, u32)> {
+    fn first_lfc(&mut self, children: &[u32], span: u32) -> Option<(u64, u32)> {
         let lo = self.kids.len();
         let iv = &self.iv;
         let alive = |&c: &u32| match iv.get(c as usize) {
             Some(&(s, e)) if s <= e && c > span => Some((e, u32::MAX - c)),
             _ => None,
         };
-        self.kids
-            .extend(trace.children(span).iter().filter_map(alive));
+        self.kids.extend(children.iter().filter_map(alive));
         let seg = self.kids.get_mut(lo..).unwrap_or_default();
         match seg.len() {
             0 => return None,
@@ -220,27 +219,32 @@ impl CriticalPathScratch {
         let mut next = Some(root);
         while let Some(mut span) = next.take() {
             // Down: each span's section from its LFC's end to its bound (its end: no limit yet).
-            loop {
+            let mut limit = loop {
                 let Some(&(start, end)) = self.iv.get(span as usize) else {
                     return;
                 };
-                match self.first_lfc(trace, span) {
+                let children = trace.children(span);
+                let lfc = if children.is_empty() {
+                    None
+                } else {
+                    self.first_lfc(children, span)
+                };
+                match lfc {
                     Some((c_end, c_rev)) => {
                         emit(span, c_end, end);
                         span = u32::MAX - c_rev;
                     }
                     None => {
                         emit(span, start, end);
-                        break;
+                        break start;
                     }
                 }
-            }
-            // Up from `span`, which is done: its parent's section ends at its start, and only
-            // children ending strictly before that start qualify (none when it is 0).
+            };
+            // Up from `span`, which is done: its parent's section ends at its start (`limit`),
+            // and only children ending strictly before it qualify (none when it is 0).
             while span != root {
-                let (Some(&p), Some(&(limit, _))) =
-                    (parents.get(span as usize), self.iv.get(span as usize))
-                else {
+                // Parents precede their children (Trace::layout_ok), so the walk up ends.
+                let Some(&p) = parents.get(span as usize).filter(|&&p| p < span) else {
                     return;
                 };
                 let Some(&(p_start, _)) = self.iv.get(p as usize) else {
@@ -250,7 +254,7 @@ impl CriticalPathScratch {
                 let Some(f) = frame else {
                     // One child: nothing left to choose.
                     emit(p, p_start, limit);
-                    span = p;
+                    (span, limit) = (p, p_start);
                     continue;
                 };
                 let seg = match limit.checked_sub(1) {
@@ -274,7 +278,7 @@ impl CriticalPathScratch {
                         let lo = f.lo as usize;
                         self.frames.pop();
                         self.kids.truncate(lo);
-                        span = p;
+                        (span, limit) = (p, p_start);
                     }
                 }
             }
