@@ -55,9 +55,13 @@ impl PlotGeometry {
 
 /// Sizes the canvas backing store to its CSS size × `dpr`; returns the backing size in pixels.
 /// A canvas that is not laid out yet (zero size) gets a minimal 1×1 store.
+/// The size comes from the canvas' `ResizeObserver` ([`observe_resize`]) when it has reported one,
+/// so that drawing does not force the browser to lay out the page (reading `clientWidth` right
+/// after other panels changed the DOM costs a full layout, tens of ms on a busy dashboard).
 pub fn fit_to_css_size(canvas: &HtmlCanvasElement, dpr: f64) -> (u32, u32) {
-    let w = (f64::from(canvas.client_width().max(1)) * dpr).round().max(1.0) as u32;
-    let h = (f64::from(canvas.client_height().max(1)) * dpr).round().max(1.0) as u32;
+    let (css_w, css_h) = observed_css_size(canvas).unwrap_or_else(|| (f64::from(canvas.client_width()), f64::from(canvas.client_height())));
+    let w = (css_w.max(1.0) * dpr).round().max(1.0) as u32;
+    let h = (css_h.max(1.0) * dpr).round().max(1.0) as u32;
     if canvas.width() != w {
         canvas.set_width(w);
     }
@@ -67,8 +71,21 @@ pub fn fit_to_css_size(canvas: &HtmlCanvasElement, dpr: f64) -> (u32, u32) {
     (w, h)
 }
 
+/// The attribute holding the canvas' CSS content size as its `ResizeObserver` last reported it.
+const SIZE_ATTR: &str = "data-css-size";
+
+/// The canvas' CSS content size (width, height) as its `ResizeObserver` last reported it; `None`
+/// before the first report or for a canvas nobody observes. Reads no layout.
+pub fn observed_css_size(canvas: &HtmlCanvasElement) -> Option<(f64, f64)> {
+    let text = canvas.get_attribute(SIZE_ATTR)?;
+    let (w, h) = text.split_once(' ')?;
+    Some((w.parse().ok()?, h.parse().ok()?))
+}
+
 /// Bumps `tick` whenever the canvas' CSS size changes (a `ResizeObserver`, disconnected when the
 /// owning component is cleaned up), so a drawing effect tracking `tick` redraws at the new size.
+/// The observer records the size it reports on the canvas ([`observed_css_size`]); it reports
+/// once as soon as it starts observing, after the browser's next layout.
 pub fn observe_resize(canvas_ref: leptos::prelude::NodeRef<leptos::html::Canvas>, tick: leptos::prelude::RwSignal<u32>) {
     use leptos::prelude::*;
     use wasm_bindgen::closure::Closure;
@@ -79,7 +96,13 @@ pub fn observe_resize(canvas_ref: leptos::prelude::NodeRef<leptos::html::Canvas>
         if observer.with_value(|o| o.is_some()) {
             return;
         }
-        let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |_entries: js_sys::Array| tick.update(|t| *t += 1));
+        let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            for entry in entries.iter().filter_map(|e| e.dyn_into::<web_sys::ResizeObserverEntry>().ok()) {
+                let rect = entry.content_rect();
+                let _ = entry.target().set_attribute(SIZE_ATTR, &format!("{} {}", rect.width(), rect.height()));
+            }
+            tick.update(|t| *t += 1)
+        });
         if let Ok(obs) = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) {
             obs.observe(&canvas);
             observer.set_value(Some((obs, callback)));

@@ -28,7 +28,7 @@ use super::exemplars::ExemplarLayer;
 use super::legend::Legend;
 use super::panel_view::use_panel_view;
 use super::panel::PanelData;
-use crate::charts::canvas::{fit_to_css_size, observe_resize, PlotGeometry};
+use crate::charts::canvas::{fit_to_css_size, observe_resize, observed_css_size, PlotGeometry};
 use crate::charts::palette::{self, css, series_color};
 use crate::charts::timeseries::{draw_frame, draw_lines, prepare, prepare_bands, prepare_one, ChartSpec, PreparedBand, PreparedLine, MAX_BANDS};
 use crate::offload::slices;
@@ -91,6 +91,11 @@ pub fn TimeSeriesChart(
         let theme = theme_now.get();
         let hidden_now = hidden.get();
         let Some(canvas) = canvas_ref.get() else { return };
+        // Drawn once the canvas' observer has reported its size (it bumps `resize_tick`), so the
+        // first draw does not force a layout of the page.
+        if observed_css_size(&canvas).is_none() {
+            return;
+        }
         let dpr = browser::device_pixel_ratio();
         let (width_px, _) = fit_to_css_size(&canvas, dpr);
         let style = panel_view.view.with(|v| v.style);
