@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                     Page::Slos => view! { <SlosPage/> }.into_any(),
                     Page::Traces => view! { <crate::pages::traces::TracesPage/> }.into_any(),
                     Page::Logs => view! { <crate::pages::logs::LogsPage/> }.into_any(),
+                    Page::Dashboards => view! { <crate::pages::dashboards::DashboardsPage/> }.into_any(),
                     other => view! { <NotBuiltPage page=other/> }.into_any(),
                 }}
             </main>

@@ -42,6 +42,11 @@ fn query(host: &HtmlElement, selector: &str) -> Option<web_sys::Element> {
     host.query_selector(selector).ok().flatten()
 }
 
+fn query_all(host: &HtmlElement, selector: &str) -> Vec<web_sys::Element> {
+    let Ok(list) = host.query_selector_all(selector) else { return Vec::new() };
+    (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok()).collect()
+}
+
 fn count(host: &HtmlElement, selector: &str) -> u32 {
     host.query_selector_all(selector).map(|l| l.length()).unwrap_or(0)
 }
@@ -120,10 +125,31 @@ async fn instant_query_renders_a_table() {
 
 #[wasm_bindgen_test]
 async fn unbuilt_pages_say_so() {
-    let el = mount_app("?page=dashboards");
+    let el = mount_app("?page=alerts");
     assert!(wait_until(2_000, || query(&el, "[data-testid=page-not-built]").is_some()).await);
     let text = el.text_content().unwrap_or_default();
     assert!(text.contains("not built yet"), "{text}");
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn demo_dashboard_runs_each_panel_with_its_own_query_and_style() {
+    let el = mount_app("?page=dashboards");
+    assert!(wait_until(2_000, || count(&el, "[data-testid=dash-panel]") == 6).await, "the demo dashboard has 6 panels");
+    assert!(
+        wait_until(20_000, || query_all(&el, "[data-testid=panel]").iter().all(|p| p.get_attribute("data-state").as_deref() == Some("data"))).await,
+        "every panel loads its data"
+    );
+    // Panel styles: lines (canvas chart), heatmap, stacked, stat tiles — each from its own definition.
+    assert_eq!(count(&el, "[data-testid=heatmap]"), 1, "one heatmap panel");
+    assert!(count(&el, "[data-testid=stat-tile]") >= 1, "the stat panel shows tiles");
+    let titles: Vec<String> = query_all(&el, ".panel-title").iter().map(|t| t.text_content().unwrap_or_default()).collect();
+    assert_eq!(titles[0], "Requests by service");
+    el.remove();
+
+    let el = mount_app("?page=dashboards&board=%7Bnot%20json");
+    assert!(wait_until(2_000, || query(&el, "[data-testid=dash-error]").is_some()).await, "a bad board says so");
+    assert!(query(&el, "[data-testid=dash-add]").is_some(), "and the toolbar still works");
     el.remove();
 }
 

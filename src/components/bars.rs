@@ -17,6 +17,7 @@ use std::cmp::Ordering;
 
 use crate::charts::palette::{self, css, series_color};
 use crate::charts::short::format_short;
+use super::panel_view::use_panel_view;
 use crate::state::{theme, use_app_state};
 
 /// Where one bar sits on its track, in percent of the track width.
@@ -99,7 +100,8 @@ pub fn BarsView(
 ) -> impl IntoView {
     let state = use_app_state();
     let theme_now = Memo::new(move |_| theme::effective(state.view.with(|v| v.theme)));
-    let unit = Memo::new(move |_| state.view.with(|v| v.unit.unwrap_or_else(|| guess_unit(&v.query))));
+    let panel_view = use_panel_view().view;
+    let unit = Memo::new(move |_| panel_view.with(|v| v.unit.unwrap_or_else(|| guess_unit(&v.query))));
     let body = move || {
         let (rows, zero) = bar_rows(&samples, unit.get());
         let pal = palette::for_theme(theme_now.get());

@@ -26,6 +26,7 @@ use std::sync::Arc;
 
 use super::exemplars::ExemplarLayer;
 use super::legend::Legend;
+use super::panel_view::use_panel_view;
 use super::panel::PanelData;
 use crate::charts::canvas::{fit_to_css_size, observe_resize, PlotGeometry};
 use crate::charts::palette::{self, css, series_color};
@@ -64,12 +65,13 @@ pub fn TimeSeriesChart(
     // The chosen unit, else the one guessed from the query's metric name — except for an
     // expression between queries, whose unit is not the metric's (a ratio has none).
     let unit_hint = data.unit_hint;
+    let panel_view = use_panel_view();
     let unit = Memo::new(move |_| {
-        state.view.with(|v| {
+        panel_view.view.with(|v| {
             v.unit.or(unit_hint).unwrap_or_else(|| if v.expression.trim().is_empty() { guess_unit(&v.query) } else { Unit::None })
         })
     });
-    let band_on = Memo::new(move |_| state.view.with(|v| v.band));
+    let band_on = Memo::new(move |_| panel_view.view.with(|v| v.band));
     let series: Arc<Vec<Series>> = Arc::new(match &data.response.data {
         ResultData::Matrix(s) => s.clone(),
         _ => Vec::new(),
@@ -91,7 +93,7 @@ pub fn TimeSeriesChart(
         let Some(canvas) = canvas_ref.get() else { return };
         let dpr = browser::device_pixel_ratio();
         let (width_px, _) = fit_to_css_size(&canvas, dpr);
-        let style = state.view.with(|v| v.style);
+        let style = panel_view.view.with(|v| v.style);
         let window = (resolved.start_ms, resolved.end_ms, resolved.step_ms);
         let bands = if band_on.get() {
             prepare_bands(&draw_series, |i| !hidden_now.contains(&i), (resolved.start_ms, resolved.end_ms), width_px)
@@ -263,7 +265,7 @@ pub fn TimeSeriesChart(
                     prop:checked=move || band_on.get()
                     on:change=move |ev| {
                         let on = event_target_checked(&ev);
-                        state.update_view(|v| v.band = on);
+                        panel_view.set_band.run(on);
                     }
                 />
                 " Anomaly band"

@@ -24,6 +24,7 @@ use wasm_bindgen::JsCast;
 
 use super::exemplars::ExemplarLayer;
 use super::panel::PanelData;
+use super::panel_view::use_panel_view;
 use crate::charts::canvas::{fit_to_css_size, observe_resize, PlotGeometry};
 use crate::charts::heatmap::{band_css, bucket_at, bucket_of_value, bucket_range_label, draw, ColorScale, HeatmapSpec};
 use crate::charts::palette;
@@ -65,8 +66,9 @@ pub fn HeatmapChart(
     let hover = RwSignal::new(None::<Hover>);
     let resize_tick = RwSignal::new(0u32);
     let theme_now = Memo::new(move |_| theme::effective(state.view.with(|v| v.theme)));
+    let panel_view = use_panel_view().view;
     let units = Memo::new(move |_| {
-        state.view.with(|v| {
+        panel_view.with(|v| {
             let (bound, value) = guessed_units(&v.query);
             (v.unit.unwrap_or(bound), value)
         })
@@ -167,7 +169,7 @@ pub fn HeatmapChart(
         let Ok(h) = built.get() else { return String::new() };
         let (_, value_unit) = units.get();
         let mut text = caption_text(&h, &ColorScale::for_heatmap(&h, theme_now.get()), value_unit);
-        let info = state.view.with(|v| query_info(&v.query));
+        let info = panel_view.with(|v| query_info(&v.query));
         if !info.per_second && info.metric.is_some_and(|m| m.ends_with("_bucket")) {
             text.push_str(" · these are counter totals since each process started: wrap the selector in rate(…[5m]) to see observations per second");
         }

@@ -16,6 +16,7 @@ pub mod log_lines;
 pub mod log_patterns;
 pub mod log_volume;
 pub mod panel;
+pub mod panel_view;
 pub mod result_table;
 pub mod stat;
 pub mod time_picker;

@@ -29,7 +29,7 @@ use super::chart::TimeSeriesChart;
 use super::heatmap::{guessed_units, HeatmapChart};
 use super::panel::PanelData;
 use super::result_table::time_formatter;
-use crate::state::use_app_state;
+use super::panel_view::use_panel_view;
 
 /// The native histogram series of a result and how their quantiles are computed.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,8 +72,8 @@ pub fn native_csv(native: &NativeData, mode: QueryMode) -> String {
 /// The display of a result holding native histograms.
 #[component]
 pub fn NativeHistogramView(data: Arc<PanelData>, native: Arc<NativeData>) -> impl IntoView {
-    let state = use_app_state();
-    let heatmap_style = Memo::new(move |_| state.view.with(|v| v.style == ChartStyle::Heatmap));
+    let panel_view = use_panel_view().view;
+    let heatmap_style = Memo::new(move |_| panel_view.with(|v| v.style == ChartStyle::Heatmap));
     let definition = {
         let mut text = format!("Quantiles: {}.", interpolation_definition(native.interpolation));
         match &native.version {
@@ -85,7 +85,7 @@ pub fn NativeHistogramView(data: Arc<PanelData>, native: Arc<NativeData>) -> imp
     };
     let range = data.mode == QueryMode::Range;
     // Quantiles are in the unit of the observations (seconds for `…_seconds`), not the query's.
-    let observation_unit = state.view.with_untracked(|v| v.unit.unwrap_or_else(|| guessed_units(&v.query).0));
+    let observation_unit = panel_view.with_untracked(|v| v.unit.unwrap_or_else(|| guessed_units(&v.query).0));
     let derived = |series| {
         Arc::new(PanelData {
             response: sightline_core::formats::prometheus::QueryResponse { data: ResultData::Matrix(series), warnings: Vec::new(), infos: Vec::new() },
@@ -115,8 +115,8 @@ pub fn NativeHistogramView(data: Arc<PanelData>, native: Arc<NativeData>) -> imp
 /// Count, sum and quantiles of each series' last sample.
 #[component]
 fn NativeTable(native: Arc<NativeData>, tz: TimeZoneChoice) -> impl IntoView {
-    let state = use_app_state();
-    let unit = Memo::new(move |_| state.view.with(|v| v.unit.unwrap_or_else(|| guessed_units(&v.query).0)));
+    let panel_view = use_panel_view().view;
+    let unit = Memo::new(move |_| panel_view.with(|v| v.unit.unwrap_or_else(|| guessed_units(&v.query).0)));
     let rows = instant_rows(&native.series, &DEFAULT_QUANTILES, native.interpolation);
     let fmt = time_formatter(tz == TimeZoneChoice::Utc);
     let heads = DEFAULT_QUANTILES

@@ -24,6 +24,7 @@ use super::exemplars::ExemplarContext;
 use super::native::{native_csv, NativeData, NativeHistogramView};
 use super::chart::TimeSeriesChart;
 use super::heatmap::HeatmapChart;
+use super::panel_view::use_panel_view;
 use super::stat::StatTiles;
 use super::result_table::{rows, time_formatter, ResultTable};
 use crate::sources::expression::{self, run_expression};
@@ -119,12 +120,13 @@ enum Outcome {
 #[component]
 pub fn QueryPanel() -> impl IntoView {
     let state = use_app_state();
+    let panel_view = use_panel_view().view;
     let spec = Memo::new(move |_| {
-        state.view.with(|v| QuerySpec { query: v.query.clone(), mode: v.mode, from: v.from.clone(), to: v.to.clone(), tz: v.tz })
+        panel_view.with(|v| QuerySpec { query: v.query.clone(), mode: v.mode, from: v.from.clone(), to: v.to.clone(), tz: v.tz })
     });
     // Query B and the expression, when both are set (range mode only).
     let expression = Memo::new(move |_| {
-        state.view.with(|v| (!v.query_b.trim().is_empty() && !v.expression.trim().is_empty()).then(|| (v.query_b.clone(), v.expression.clone())))
+        panel_view.with(|v| (!v.query_b.trim().is_empty() && !v.expression.trim().is_empty()).then(|| (v.query_b.clone(), v.expression.clone())))
     });
     let source_name = Memo::new(move |_| state.view.with(|v| v.ds.clone()));
     let source = Memo::new(move |_| {
@@ -279,10 +281,11 @@ pub fn QueryPanel() -> impl IntoView {
             node_ref=panel_ref
         >
             <div class="panel-header">
-                <span class="panel-title">
-                    {move || match expression.get() {
-                        Some((_, text)) => format!("{text}   (A: {}   B: {})", spec.with(|s| s.query.clone()), state.view.with(|v| v.query_b.clone())),
-                        None => spec.with(|s| s.query.clone()),
+                <span class="panel-title" title=move || panel_view.with(|v| v.title.is_some().then(|| v.query.clone()))>
+                    {move || match (expression.get(), panel_view.with(|v| v.title.clone())) {
+                        (_, Some(title)) => title,
+                        (Some((_, text)), None) => format!("{text}   (A: {}   B: {})", spec.with(|s| s.query.clone()), panel_view.with(|v| v.query_b.clone())),
+                        (None, None) => spec.with(|s| s.query.clone()),
                     }}
                 </span>
                 <span class="panel-status" data-testid="panel-status" title="Step: the panel's pixel width sets the resolution (range ÷ width), never finer than the 15 s scrape interval and never more than 11,000 points per series">
@@ -338,14 +341,15 @@ fn PanelBody(data: Arc<PanelData>) -> impl IntoView {
     // Which display the view asks for; lines, area and stacked are one display (the chart redraws
     // itself), so switching between them does not remount it.
     let state = use_app_state();
+    let panel_view = use_panel_view().view;
     let display = Memo::new(move |_| {
-        state.view.with(|v| match v.style {
+        panel_view.with(|v| match v.style {
             ChartStyle::Heatmap => Display::Heatmap,
             ChartStyle::Stat => Display::Stat,
             ChartStyle::Lines | ChartStyle::Area | ChartStyle::Stacked => Display::Chart,
         })
     });
-    let instant_style = Memo::new(move |_| state.view.with(|v| v.instant_style));
+    let instant_style = Memo::new(move |_| panel_view.with(|v| v.instant_style));
     let body_data = data.clone();
     let body = move || {
         let data = body_data.clone();

@@ -21,6 +21,7 @@ use std::sync::Arc;
 use super::panel::PanelData;
 use crate::charts::palette::{self, css, series_color};
 use crate::charts::short::format_short;
+use super::panel_view::use_panel_view;
 use crate::state::{theme, use_app_state};
 
 /// Width of the sparkline's coordinate space (one M4 column per unit).
@@ -122,7 +123,8 @@ pub fn StatTiles(
 ) -> impl IntoView {
     let state = use_app_state();
     let theme_now = Memo::new(move |_| theme::effective(state.view.with(|v| v.theme)));
-    let unit = Memo::new(move |_| state.view.with(|v| v.unit.unwrap_or_else(|| guess_unit(&v.query))));
+    let panel_view = use_panel_view().view;
+    let unit = Memo::new(move |_| panel_view.with(|v| v.unit.unwrap_or_else(|| guess_unit(&v.query))));
     let total = match &data.response.data {
         ResultData::Matrix(s) => s.len(),
         _ => 0,

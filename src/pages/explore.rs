@@ -7,6 +7,7 @@ use sightline_core::viewstate::{AnalysisKind, ChartStyle, InstantStyle, QueryMod
 
 use crate::components::analysis::AnalysisPanel;
 use crate::components::panel::QueryPanel;
+use crate::components::panel_view::style_label;
 use crate::state::use_app_state;
 
 /// The Explore page.
@@ -121,14 +122,7 @@ pub fn ExplorePage() -> impl IntoView {
                                 {ChartStyle::ALL
                                     .into_iter()
                                     .map(|c| {
-                                        let label = match c {
-                                            ChartStyle::Lines => "Lines",
-                                            ChartStyle::Area => "Area",
-                                            ChartStyle::Stacked => "Stacked",
-                                            ChartStyle::Heatmap => "Heatmap (histogram buckets)",
-                                            ChartStyle::Stat => "Stat",
-                                        };
-                                        view! { <option value=c.as_str() selected=move || state.view.with(|v| v.style == c)>{label}</option> }
+                                        view! { <option value=c.as_str() selected=move || state.view.with(|v| v.style == c)>{style_label(c)}</option> }
                                     })
                                     .collect_view()}
                             </select>

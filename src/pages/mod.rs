@@ -1,5 +1,7 @@
 //! One module per page. Pages whose issue has not landed say so plainly ([`not_built`]).
 
+pub mod dash_panel;
+pub mod dashboards;
 pub mod explore;
 pub mod logs;
 pub mod not_built;

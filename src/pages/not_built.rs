@@ -9,9 +9,8 @@ pub fn plan(page: Page) -> &'static str {
     match page {
         Page::Traces => "Traces from Jaeger, Tempo, Zipkin and OTLP files: timeline, critical path, self time and bottlenecks.",
         Page::Slos => "SLOs: compliance, error budgets and multiwindow burn rates, for any Prometheus-compatible backend.",
-        Page::Dashboards => "Dashboards of saved panels, and single panels embedded in other portals.",
         Page::Alerts => "Alerts: active alerts and rules from Prometheus and Alertmanager.",
-        Page::Explore | Page::Logs | Page::Settings => "",
+        Page::Explore | Page::Logs | Page::Settings | Page::Dashboards => "",
     }
 }
 

@@ -33,8 +33,10 @@
 //! - [`logs`]: the columnar log store, Loki/OTLP/NDJSON decoding, levels, fields, volume,
 //!   patterns and Loki requests.
 //! - [`row_window`]: which rows of a long, virtualised list to lay out.
+//! - [`dashboard`]: dashboards of PromQL panels (JSON in the URL) and Grafana dashboard import.
 
 pub mod counters;
+pub mod dashboard;
 pub mod datasource;
 pub mod demo;
 pub mod downsample;

@@ -279,6 +279,9 @@ pub struct ViewState {
     pub slodefs: String,
     /// The Logs page's parameters (`lds`, `lq`, `llimit`, `ltab`; see [`crate::logs::query`]).
     pub logs: crate::logs::query::LogView,
+    /// The Dashboards page's dashboard (`board=`, the JSON of [`crate::dashboard::Dashboard`]);
+    /// empty = the demo dashboard (on the demo source) or none.
+    pub board: String,
 }
 
 impl Default for ViewState {
@@ -308,6 +311,7 @@ impl Default for ViewState {
             slo: String::new(),
             slodefs: String::new(),
             logs: crate::logs::query::LogView::default(),
+            board: String::new(),
         }
     }
 }
@@ -349,6 +353,7 @@ impl ViewState {
                 "expr" => state.expression = value,
                 "slo" => state.slo = value,
                 "slodefs" => state.slodefs = value,
+                "board" => state.board = value,
                 _ => {}
             }
         }
@@ -437,6 +442,9 @@ impl ViewState {
         }
         let log_pairs = self.logs.pairs();
         pairs.extend(log_pairs.iter().map(|(k, v)| (*k, v.as_str())));
+        if !self.board.is_empty() {
+            pairs.push(("board", &self.board));
+        }
         encode_pairs(&pairs)
     }
 }
@@ -488,11 +496,12 @@ mod tests {
             slo: "payments-availability".into(),
             slodefs: "{}".into(),
             logs: crate::logs::query::LogView::default(),
+            board: "{\"t\":1}".into(),
         };
         let q = s.to_query();
         assert_eq!(
             q,
-            "page=settings&ds=prom&q=rate%28x%7Ba%3D%22b+c%22%7D%5B5m%5D%29&mode=instant&from=now-3h&to=1705312800000&tz=utc&refresh=30s&theme=dark&embed=v1&style=stacked&istyle=bars&unit=bytes&analyze=histogram&aq=0.9&aby=service&exact=1&band=1&qb=up&expr=A%2FB&slo=payments-availability&slodefs=%7B%7D"
+            "page=settings&ds=prom&q=rate%28x%7Ba%3D%22b+c%22%7D%5B5m%5D%29&mode=instant&from=now-3h&to=1705312800000&tz=utc&refresh=30s&theme=dark&embed=v1&style=stacked&istyle=bars&unit=bytes&analyze=histogram&aq=0.9&aby=service&exact=1&band=1&qb=up&expr=A%2FB&slo=payments-availability&slodefs=%7B%7D&board=%7B%22t%22%3A1%7D"
         );
         assert_eq!(ViewState::from_query(&q), s);
     }

@@ -34,22 +34,17 @@ impl PrefixCounts {
     /// enough: for evaluating many SLOs one after another).
     pub fn refill(&mut self, counted: Counted, counted_inc: &[f64], total_inc: &[f64]) {
         let steps = counted_inc.len().min(total_inc.len());
-        let (bad, total) = (&mut self.bad, &mut self.total);
-        bad.clear();
-        total.clear();
-        bad.reserve(steps + 1);
-        total.reserve(steps + 1);
-        bad.push(0.0);
-        total.push(0.0);
-        let (mut pb, mut pt) = (0.0, 0.0);
-        for (c, t) in counted_inc.iter().zip(total_inc) {
-            pb += match counted {
-                Counted::Bad => *c,
-                Counted::Good => t - c,
-            };
-            pt += t;
-            bad.push(pb);
-            total.push(pt);
+        let (counted_inc, total_inc) = (counted_inc.get(..steps).unwrap_or(&[]), total_inc.get(..steps).unwrap_or(&[]));
+        // Resizing writes only the entries the buffers did not have; every entry is written below.
+        self.bad.resize(steps + 1, 0.0);
+        self.total.resize(steps + 1, 0.0);
+        let (Some((b0, bad)), Some((t0, total))) = (self.bad.split_first_mut(), self.total.split_first_mut()) else {
+            return;
+        };
+        (*b0, *t0) = (0.0, 0.0);
+        match counted {
+            Counted::Bad => prefix_sums(bad, total, counted_inc, total_inc, |c, _| c),
+            Counted::Good => prefix_sums(bad, total, counted_inc, total_inc, |c, t| t - c),
         }
     }
 
@@ -82,6 +77,44 @@ impl PrefixCounts {
                 (c, rate)
             })
             .collect()
+    }
+}
+
+/// One fused pass: `bad[k]` and `total[k]` = the sums of `bad_of(counted, total)` and of `total`
+/// over steps `0..=k`, over pre-sized buffers (no per-step capacity check), generic over `bad_of`
+/// so the good/bad choice is made once. Four steps at a time: their partial sums do not depend on
+/// the running sum, so only one add per four steps waits for the previous one (a sequential
+/// prefix sum is bound by the add latency, one step per add). For whole-number counts (below
+/// 2^53) every partial sum is exact, so the result is the sequential one bit for bit; fractional
+/// counts may differ from a sequential sum in the last bits.
+#[inline(always)]
+fn prefix_sums(bad: &mut [f64], total: &mut [f64], counted_inc: &[f64], total_inc: &[f64], bad_of: impl Fn(f64, f64) -> f64) {
+    let (mut pb, mut pt) = (0.0, 0.0);
+    let mut bo = bad.chunks_exact_mut(4);
+    let mut to = total.chunks_exact_mut(4);
+    let mut ci = counted_inc.chunks_exact(4);
+    let mut ti = total_inc.chunks_exact(4);
+    for (((bo, to), c), t) in (&mut bo).zip(&mut to).zip(&mut ci).zip(&mut ti) {
+        let (Ok(bo), Ok(to), Ok(c), Ok(t)) =
+            (<&mut [f64; 4]>::try_from(bo), <&mut [f64; 4]>::try_from(to), <&[f64; 4]>::try_from(c), <&[f64; 4]>::try_from(t))
+        else {
+            continue; // chunks_exact: never taken
+        };
+        let b = [bad_of(c[0], t[0]), bad_of(c[1], t[1]), bad_of(c[2], t[2]), bad_of(c[3], t[3])];
+        let (b01, t01) = (b[0] + b[1], t[0] + t[1]);
+        let (b012, t012) = (b01 + b[2], t01 + t[2]);
+        let (b0123, t0123) = (b012 + b[3], t012 + t[3]);
+        *bo = [pb + b[0], pb + b01, pb + b012, pb + b0123];
+        *to = [pt + t[0], pt + t01, pt + t012, pt + t0123];
+        pb += b0123;
+        pt += t0123;
+    }
+    let tails = bo.into_remainder().iter_mut().zip(to.into_remainder().iter_mut());
+    for ((b, t), (&c, &ti)) in tails.zip(ci.remainder().iter().zip(ti.remainder())) {
+        pb += bad_of(c, ti);
+        pt += ti;
+        *b = pb;
+        *t = pt;
     }
 }
 
@@ -122,5 +155,35 @@ mod tests {
         p.refill(Counted::Bad, &[1.0], &[2.0]);
         assert_eq!(p, PrefixCounts::from_increments(Counted::Bad, &[1.0], &[2.0]));
         assert_eq!(p.steps(), 1);
+    }
+
+    #[test]
+    fn four_at_a_time_equals_a_sequential_sum_at_every_length() {
+        // Whole numbers: every partial sum is exact, so the result is bit-identical to summing
+        // step by step; lengths around the 4-step chunks, and inputs of unequal length.
+        for n in 0..=13usize {
+            let c: Vec<f64> = (0..n + 2).map(|k| ((k * 7919) % 13) as f64).collect();
+            let t: Vec<f64> = (0..n).map(|k| (100 + (k * 104_729) % 97) as f64).collect();
+            for counted in [Counted::Bad, Counted::Good] {
+                let p = PrefixCounts::from_increments(counted, &c, &t);
+                assert_eq!(p.steps(), n);
+                let (mut pb, mut pt) = (0.0, 0.0);
+                for k in 0..n {
+                    pb += if counted == Counted::Bad { c[k] } else { t[k] - c[k] };
+                    pt += t[k];
+                    assert_eq!(p.window(k, k + 1), (pb, pt), "n {n}, step {k}, {counted:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fractional_counts_stay_within_rounding_of_a_sequential_sum() {
+        let c: Vec<f64> = (0..1_001).map(|k| f64::from(k % 10) * 0.1).collect();
+        let t: Vec<f64> = (0..1_001).map(|k| 1.0 + f64::from(k % 7) / 3.0).collect();
+        let p = PrefixCounts::from_increments(Counted::Bad, &c, &t);
+        let (sb, st): (f64, f64) = (c.iter().sum(), t.iter().sum());
+        let (b, tt) = p.window(1_000, 1_001);
+        assert!((b - sb).abs() <= 1e-12 * sb && (tt - st).abs() <= 1e-12 * st, "{b} vs {sb}, {tt} vs {st}");
     }
 }

@@ -15,11 +15,19 @@
 //! [`CriticalPath::sections`] are in Jaeger's emission order: reverse-chronological within each
 //! root. Deliberate difference: a limit of 0 is a limit (Jaeger tests it for truthiness), which
 //! only matters for timestamps at the epoch. Each child is examined O(1) times (one cursor per
-//! parent over its children sorted by (end, start order descending)); nothing recurses. The
-//! sanitising pass reads every span once; children lists are sorted only for the spans the walk
-//! reaches. [`CriticalPathScratch`] keeps the working columns between calls.
+//! parent over its children sorted by (end, start order descending)); nothing recurses.
+//!
+//! Cost: the sanitising pass reads every span once and writes one clamped interval per span (a
+//! dropped span is marked by an empty interval `[u64::MAX, 0]`, which also drops its children).
+//! The walk goes down through LFCs and back up through the parents; only a span with more than
+//! one alive child needs to remember where it was (a frame on an explicit stack, its children
+//! sorted into a stack-like buffer truncated when the frame is left). A span with one child has
+//! nothing left to choose when the walk comes back, so a chain costs no frame at all, and a span
+//! is entered at most once. Children are sorted only when the walk enters their parent, and only
+//! when they are not already in end order (sequential children are). [`CriticalPathScratch`]
+//! keeps the working columns between calls.
 
-use super::model::{RefType, SpanKind, Trace, NO_PARENT};
+use super::model::{RefType, SpanKind, Trace};
 
 /// A time interval of one span on the critical path (ns since epoch, `start_ns < end_ns`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -61,26 +69,33 @@ pub fn critical_path(trace: &Trace) -> CriticalPath {
     CriticalPathScratch::default().run(trace)
 }
 
-/// Marks a span whose children list has not been built in [`CriticalPathScratch::kid_lo`].
-const UNSEEN: u32 = u32::MAX;
+/// The clamped interval of a span dropped by sanitising: empty (`start > end`), and every child
+/// of it falls outside it and is dropped too.
+const DROPPED: (u64, u64) = (u64::MAX, 0);
+
+/// A span with more than one alive child that the walk is inside: its children still to
+/// consider are `kids[lo..cursor]` (the cursor only moves down: a child ending at or after the
+/// limit never qualifies again, as limits only decrease).
+#[derive(Clone, Copy, Debug)]
+struct Frame {
+    span: u32,
+    lo: u32,
+    cursor: u32,
+}
 
 /// The working columns of the critical-path computation, kept between calls so that analysing
 /// many traces does not allocate them again (they grow to the largest trace seen). Results do
 /// not depend on what the scratch held before.
 #[derive(Clone, Debug, Default)]
 pub struct CriticalPathScratch {
-    /// Sanitised (clamped) start and end of each span.
-    cs: Vec<u64>,
-    ce: Vec<u64>,
-    /// Whether each span survived sanitising.
-    alive: Vec<bool>,
-    /// Where each visited span's sorted alive children start in `kids` ([`UNSEEN`] before).
-    kid_lo: Vec<u32>,
-    /// One past each visited span's next LFC candidate in `kids`.
-    cursor: Vec<u32>,
-    /// Alive children of the visited spans, one segment per span, each sorted by (end
-    /// ascending, start order descending): a segment's last entry is the LFC.
-    kids: Vec<u32>,
+    /// Sanitised (clamped) `(start, end)` of each span; [`DROPPED`] for a dropped one.
+    iv: Vec<(u64, u64)>,
+    /// The spans the walk is inside, root first.
+    frames: Vec<Frame>,
+    /// The alive children of each frame's span as `(clamped end, u32::MAX − index)`, one segment
+    /// per frame, sorted ascending: a segment's last entry is the LFC (largest end, ties to the
+    /// first in start order).
+    kids: Vec<(u64, u32)>,
 }
 
 impl CriticalPathScratch {
@@ -91,128 +106,182 @@ impl CriticalPathScratch {
         }
         let n = trace.len();
         let excluded = self.sanitise(trace);
-        self.kid_lo.clear();
-        self.kid_lo.resize(n, UNSEEN);
-        self.cursor.clear();
-        self.cursor.resize(n, 0);
+        // Reserved up front, so no buffer is regrown (and copied) during the walk: at most one
+        // frame per span on the stack, each child in at most one live segment, and at most two
+        // sections per span (one when it is chosen as an LFC, one when it is left). The sections'
+        // unused room is given back at the end.
+        let mut out = CriticalPath {
+            sections: Vec::with_capacity(2 * n),
+            per_span_ns: vec![0u64; n],
+            excluded_spans: excluded,
+        };
+        self.frames.clear();
+        self.frames.reserve(n);
         self.kids.clear();
-        let mut sections = Vec::new();
-        let mut per_span_ns = vec![0u64; n];
-        // Records a non-empty section of `span`.
-        let mut emit = |span: usize, start_ns: u64, end_ns: u64| {
+        self.kids.reserve(n);
+        for &root in trace.roots() {
+            self.walk(trace, root, &mut out);
+        }
+        out.sections.shrink_to_fit();
+        out
+    }
+
+    /// Fills `iv` in pre-order (a parent's clamped interval is known before its children's);
+    /// returns the number of spans dropped.
+    fn sanitise(&mut self, trace: &Trace) -> usize {
+        let kinds = trace.kinds();
+        let iv = &mut self.iv;
+        iv.clear();
+        iv.reserve(trace.len());
+        let mut excluded = 0usize;
+        let spans = trace
+            .parents()
+            .iter()
+            .zip(trace.ref_types())
+            .zip(kinds)
+            .zip(trace.starts_ns().iter().zip(trace.ends_ns()));
+        for (((&p, &r), &k), (&s, &e)) in spans {
+            // A root ([`super::model::NO_PARENT`]) has no entry yet: pre-order puts every parent before its children.
+            let v = match iv.get(p as usize) {
+                None => (s, e),
+                Some(&(ps, pe)) => {
+                    let non_blocking = r == RefType::FollowsFrom
+                        || (k == SpanKind::Consumer
+                            && kinds.get(p as usize) == Some(&SpanKind::Producer));
+                    let inside = if s >= ps { s < pe } else { e > ps };
+                    if inside && !non_blocking {
+                        (s.max(ps), e.min(pe))
+                    } else {
+                        excluded += 1;
+                        DROPPED
+                    }
+                }
+            };
+            iv.push(v);
+        }
+        excluded
+    }
+
+    /// The first LFC of `span`: its alive child with the largest end, ties to
+    /// the first in start order. When it has more than one, its children are sorted into a new
+    /// segment of `kids` and a frame is pushed for coming back to it. Only children after the
+    /// span in pre-order count, so the walk always moves forward going down.
+    fn first_lfc(&mut self, children: &[u32], span: u32) -> Option<(u64, u32)> {
+        let lo = self.kids.len();
+        let iv = &self.iv;
+        let alive = |&c: &u32| match iv.get(c as usize) {
+            Some(&(s, e)) if s <= e && c > span => Some((e, u32::MAX - c)),
+            _ => None,
+        };
+        self.kids.extend(children.iter().filter_map(alive));
+        let seg = self.kids.get_mut(lo..).unwrap_or_default();
+        match seg.len() {
+            0 => return None,
+            // No frame: with one child, nothing is left to choose when the walk comes back.
+            1 => return self.kids.pop(),
+            _ => {}
+        }
+        // Children that do not overlap are already in this order: check before sorting.
+        if !seg.windows(2).all(|w| w[0] <= w[1]) {
+            seg.sort_unstable();
+        }
+        let cursor = self.kids.len() as u32 - 1;
+        self.frames.push(Frame {
+            span,
+            lo: lo as u32,
+            cursor,
+        });
+        self.kids.get(cursor as usize).copied()
+    }
+
+    /// Walks the tree under `root`, appending its sections to `out`: down through LFCs to a span
+    /// without alive children, then up through the parents until one has a child left to choose
+    /// (only spans with a frame can), and down again from there.
+    fn walk(&mut self, trace: &Trace, root: u32, out: &mut CriticalPath) {
+        let CriticalPath {
+            sections,
+            per_span_ns,
+            ..
+        } = out;
+        let mut emit = |span: u32, start_ns: u64, end_ns: u64| {
             if end_ns > start_ns {
                 sections.push(Section {
-                    span: span as u32,
+                    span,
                     start_ns,
                     end_ns,
                 });
-                if let Some(total) = per_span_ns.get_mut(span) {
+                if let Some(total) = per_span_ns.get_mut(span as usize) {
                     *total += end_ns - start_ns;
                 }
             }
         };
         let parents = trace.parents();
-        for &root in trace.roots() {
-            let (mut span, mut limit) = (root as usize, None::<u64>);
-            loop {
-                let lo = self.children_of(trace, span);
-                let (ce, kids, cursor) = (&self.ce, &self.kids, &mut self.cursor[span]);
-                let bound = limit.unwrap_or(ce[span]);
-                if let Some(l) = limit {
-                    while *cursor > lo && ce[kids[*cursor as usize - 1] as usize] >= l {
-                        *cursor -= 1;
-                    }
-                }
-                if *cursor > lo {
-                    let c = kids[*cursor as usize - 1] as usize;
-                    emit(span, ce[c], bound);
-                    (span, limit) = (c, None);
+        let mut next = Some(root);
+        while let Some(mut span) = next.take() {
+            // Down: each span's section from its LFC's end to its bound (its end: no limit yet).
+            let mut limit = loop {
+                let Some(&(start, end)) = self.iv.get(span as usize) else {
+                    return;
+                };
+                let children = trace.children(span);
+                let lfc = if children.is_empty() {
+                    None
                 } else {
-                    emit(span, self.cs[span], bound);
-                    match parents[span] {
-                        NO_PARENT => break,
-                        p => (span, limit) = (p as usize, Some(self.cs[span])),
+                    self.first_lfc(children, span)
+                };
+                match lfc {
+                    Some((c_end, c_rev)) => {
+                        emit(span, c_end, end);
+                        span = u32::MAX - c_rev;
                     }
-                }
-            }
-        }
-        CriticalPath {
-            sections,
-            per_span_ns,
-            excluded_spans: excluded,
-        }
-    }
-
-    /// Fills `cs`, `ce` and `alive` in pre-order (parents come before children); returns the
-    /// number of spans dropped.
-    fn sanitise(&mut self, trace: &Trace) -> usize {
-        let n = trace.len();
-        let (parents, kinds, refs) = (trace.parents(), trace.kinds(), trace.ref_types());
-        self.cs.clear();
-        self.cs.extend_from_slice(trace.starts_ns());
-        self.ce.clear();
-        self.ce.extend_from_slice(trace.ends_ns());
-        self.alive.clear();
-        self.alive.resize(n, true);
-        let (cs, ce, alive) = (&mut self.cs, &mut self.ce, &mut self.alive);
-        let mut excluded = 0usize;
-        for i in 0..n {
-            let p = parents[i] as usize;
-            if p >= i {
-                continue; // a root (NO_PARENT); pre-order puts every parent before its children
-            }
-            let non_blocking = refs[i] == RefType::FollowsFrom
-                || (kinds[p] == SpanKind::Producer && kinds[i] == SpanKind::Consumer);
-            let keep = alive[p] && !non_blocking && {
-                let (ps, pe) = (cs[p], ce[p]);
-                let (s, e) = (cs[i], ce[i]);
-                if s >= ps {
-                    if s >= pe {
-                        false
-                    } else {
-                        ce[i] = e.min(pe);
-                        true
+                    None => {
+                        emit(span, start, end);
+                        break start;
                     }
-                } else if e <= ps {
-                    false
-                } else {
-                    cs[i] = ps;
-                    ce[i] = e.min(pe);
-                    true
                 }
             };
-            if !keep {
-                alive[i] = false;
-                excluded += 1;
+            // Up from `span`, which is done: its parent's section ends at its start (`limit`),
+            // and only children ending strictly before it qualify (none when it is 0).
+            while span != root {
+                // Parents precede their children (Trace::layout_ok), so the walk up ends.
+                let Some(&p) = parents.get(span as usize).filter(|&&p| p < span) else {
+                    return;
+                };
+                let Some(&(p_start, _)) = self.iv.get(p as usize) else {
+                    return;
+                };
+                let frame = self.frames.last_mut().filter(|f| f.span == p);
+                let Some(f) = frame else {
+                    // One child: nothing left to choose.
+                    emit(p, p_start, limit);
+                    (span, limit) = (p, p_start);
+                    continue;
+                };
+                let seg = match limit.checked_sub(1) {
+                    Some(max_end) => self
+                        .kids
+                        .get(f.lo as usize..f.cursor as usize)
+                        .unwrap_or_default()
+                        .iter()
+                        .rposition(|&(ce, _)| ce <= max_end),
+                    None => None,
+                };
+                match seg.and_then(|i| self.kids.get(f.lo as usize + i).map(|&k| (i, k))) {
+                    Some((i, (c_end, c_rev))) => {
+                        f.cursor = f.lo + i as u32;
+                        emit(p, c_end, limit);
+                        next = Some(u32::MAX - c_rev);
+                        break;
+                    }
+                    None => {
+                        emit(p, p_start, limit);
+                        let lo = f.lo as usize;
+                        self.frames.pop();
+                        self.kids.truncate(lo);
+                        (span, limit) = (p, p_start);
+                    }
+                }
             }
         }
-        excluded
-    }
-
-    /// Start in `kids` of `span`'s sorted alive children, building the segment on the first
-    /// visit (only spans the walk reaches pay for it).
-    fn children_of(&mut self, trace: &Trace, span: usize) -> u32 {
-        if self.kid_lo[span] != UNSEEN {
-            return self.kid_lo[span];
-        }
-        let lo = self.kids.len();
-        let alive = &self.alive;
-        self.kids.extend(
-            trace
-                .children(span as u32)
-                .iter()
-                .copied()
-                .filter(|&c| alive[c as usize]),
-        );
-        let ce = &self.ce;
-        let key = |c: &u32| (ce[*c as usize], std::cmp::Reverse(*c));
-        let seg = &mut self.kids[lo..];
-        // Children that do not overlap are already in this order: check before sorting.
-        if !seg.windows(2).all(|w| key(&w[0]) <= key(&w[1])) {
-            seg.sort_unstable_by_key(key);
-        }
-        self.kid_lo[span] = lo as u32;
-        self.cursor[span] = self.kids.len() as u32;
-        lo as u32
     }
 }

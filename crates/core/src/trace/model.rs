@@ -212,6 +212,13 @@ pub struct Trace {
     pub(crate) end_ns: u64,
 }
 
+/// `items.all(ok)` without stopping at the first failure: a branch-free loop the compiler can
+/// vectorise (kernels run [`Trace::layout_ok`] on every call; a valid trace reads to the end
+/// either way).
+fn all_without_branches<I: Iterator>(items: I, ok: impl Fn(I::Item) -> bool) -> bool {
+    items.fold(true, |all, x| all & ok(x))
+}
+
 fn range<'a, T>(items: &'a [T], offsets: &[u32], i: usize) -> &'a [T] {
     let (Some(&a), Some(&b)) = (offsets.get(i), offsets.get(i + 1)) else {
         return &[];
@@ -374,13 +381,11 @@ impl Trace {
         cols.iter().all(|&l| l == n)
             && self.child_offsets.len() == n + 1
             && self.child_offsets.last().map(|&l| l as usize) == Some(self.children.len())
-            && self.child_offsets.windows(2).all(|w| w[0] <= w[1])
-            && self.children.iter().all(|&c| (c as usize) < n)
-            && self
-                .parents
-                .iter()
-                .enumerate()
-                .all(|(i, &p)| p == NO_PARENT || (p as usize) < i)
+            && all_without_branches(self.child_offsets.windows(2), |w| w[0] <= w[1])
+            && all_without_branches(self.children.iter(), |&c| (c as usize) < n)
+            && all_without_branches(self.parents.iter().enumerate(), |(i, &p)| {
+                p == NO_PARENT || (p as usize) < i
+            })
     }
 
     /// The span at index `i`, or `None` past the end.
