@@ -98,6 +98,19 @@ const OBSERVE = () => {
       for (const e of list.getEntries()) window.__longtasks.push({ start: performance.timeOrigin + e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
   } catch { window.__longtasks = null; }
+  // Diagnostics for E2E_DASH_VERBOSE: long animation frames split into script and render time.
+  window.__loafs = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        window.__loafs.push({
+          start: performance.timeOrigin + e.startTime, duration: e.duration,
+          render: e.renderStart ? e.startTime + e.duration - e.renderStart : 0,
+          scripts: (e.scripts || []).map((x) => `${x.invoker || x.invokerType}:${x.duration.toFixed(0)}`).join(','),
+        });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch { /* no diagnostics */ }
 };
 
 const queries = Array.from({ length: PANELS }, (_, p) => `sightline_dash{panel="${p}"}`);
@@ -141,6 +154,7 @@ async function sightlineRun(page) {
     return {
       panels: cells.map((c) => ({ drawn: at(c.querySelector('canvas[data-testid=chart]').getAttribute('data-drawn-ms')), stats: at(c.querySelector('table.legend').getAttribute('data-stats-ms')) })),
       tasks: window.__longtasks,
+      loafs: window.__loafs,
     };
   });
   return finish(got);
@@ -157,7 +171,7 @@ async function incumbentRun(page) {
   return finish(results);
 }
 
-function finish({ panels, tasks }) {
+function finish({ panels, tasks, loafs = [] }) {
   if (!Array.isArray(tasks)) throw new Error('this browser does not report long tasks');
   if (sent.length !== PANELS) throw new Error(`expected ${PANELS} answers sent, saw ${sent.length}`);
   const byPanel = new Map(sent.map((s) => [s.panel, s]));
@@ -166,6 +180,7 @@ function finish({ panels, tasks }) {
   if (process.env.E2E_DASH_VERBOSE) {
     const rel = (t) => (t - startedAt).toFixed(0);
     for (const [i, p] of rows.entries()) console.log(`    panel ${i}: request +${rel(p.started)}, bytes +${rel(p.bytesAt)}, drawn +${rel(p.drawn)}, stats +${rel(p.stats)}`);
+    for (const f of loafs.filter((f) => f.start >= startedAt && f.duration > 50)) console.log(`    frame +${rel(f.start)}: ${f.duration.toFixed(0)} ms, render ${f.render.toFixed(0)}; scripts ${f.scripts}`);
     console.log(`    long tasks (+start:duration): ${tasks.filter((t) => t.start + t.duration >= startedAt - 2000).map((t) => `+${rel(t.start)}:${t.duration.toFixed(0)}`).join(' ')}`);
   }
   return summarise(rows, tasks, startedAt);
