@@ -40,6 +40,16 @@ fn has_special(w: u64) -> bool {
     (zero(w ^ splat(b'"')) | zero(w ^ splat(b'\\')) | below_space) != 0
 }
 
+/// The first eight bytes of `chunk` as a word (zeros past its end).
+#[inline(always)]
+fn word(chunk: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    for (d, s) in w.iter_mut().zip(chunk) {
+        *d = *s;
+    }
+    u64::from_ne_bytes(w)
+}
+
 impl<'a> Cursor<'a> {
     /// A cursor at the start of `b`.
     pub(crate) fn new(b: &'a [u8]) -> Self {
@@ -151,10 +161,15 @@ impl<'a> Cursor<'a> {
     /// `"`, `\`, a control character or the end.
     #[inline(always)]
     fn plain_run(&mut self) {
+        while let Some(chunk) = self.b.get(self.i..self.i + 16) {
+            let (lo, hi) = chunk.split_at(8);
+            if has_special(word(lo)) | has_special(word(hi)) {
+                break;
+            }
+            self.i += 16;
+        }
         while let Some(chunk) = self.b.get(self.i..self.i + 8) {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(chunk);
-            if has_special(u64::from_ne_bytes(w)) {
+            if has_special(word(chunk)) {
                 break;
             }
             self.i += 8;

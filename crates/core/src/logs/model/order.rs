@@ -10,7 +10,7 @@
 //! first, wins. Anything with more than [`MAX_RUNS`] runs is sorted.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::binary_heap::{BinaryHeap, PeekMut};
 
 /// Most runs merged; more are sorted (a heap over many short runs is slower than a sort).
 pub const MAX_RUNS: usize = 256;
@@ -77,22 +77,39 @@ fn merge(ts: &[i64], runs: &[Run]) -> Vec<usize> {
             heap.push((t, Reverse(k)));
         }
     }
-    while let Some((t, Reverse(k))) = heap.pop() {
-        let (Some(run), Some(l)) = (runs.get(k), left.get_mut(k)) else { continue };
+    // The top run is advanced in place (one sift down) rather than popped and pushed again.
+    while let Some(mut top) = heap.peek_mut() {
+        let (t, Reverse(k)) = *top;
+        let (Some(run), Some(l)) = (runs.get(k), left.get_mut(k)) else {
+            PeekMut::pop(top);
+            continue;
+        };
         let (a, b) = *l;
         // The run's rows with time `t`, at its newest end.
-        let group = if run.ascending {
-            let g = ts.get(a..b).map_or(b, |rows| b - rows.iter().rev().take_while(|&&x| x == t).count());
+        if run.ascending {
+            let mut g = b - 1;
+            while g > a && ts.get(g - 1) == Some(&t) {
+                g -= 1;
+            }
             *l = (a, g);
-            g..b
+            order.extend(g..b);
         } else {
-            let g = ts.get(a..b).map_or(a, |rows| a + rows.iter().take_while(|&&x| x == t).count());
+            let mut g = a + 1;
+            while g < b && ts.get(g) == Some(&t) {
+                g += 1;
+            }
             *l = (g, b);
-            a..g
-        };
-        order.extend(group);
-        if let Some(t) = head(run, *l) {
-            heap.push((t, Reverse(k)));
+            if g == a + 1 {
+                order.push(a);
+            } else {
+                order.extend(a..g);
+            }
+        }
+        match head(run, *l) {
+            Some(next) => top.0 = next,
+            None => {
+                PeekMut::pop(top);
+            }
         }
     }
     order
