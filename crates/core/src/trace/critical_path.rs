@@ -26,6 +26,11 @@
 //! is entered at most once. Children are sorted only when the walk enters their parent, and only
 //! when they are not already in end order (sequential children are). [`CriticalPathScratch`]
 //! keeps the working columns between calls.
+//!
+//! No layout check per call ([`Trace::layout_ok`] holds for every trace the builder or the
+//! offload decoder makes, and costs three passes over the columns): every read is checked, a
+//! span whose parent does not precede it counts as a root of the sanitising pass, and the walk
+//! goes down only to later spans and up only to earlier ones, so it ends on any columns.
 
 use super::model::{RefType, SpanKind, Trace};
 
@@ -101,9 +106,6 @@ pub struct CriticalPathScratch {
 impl CriticalPathScratch {
     /// Computes the critical path of `trace` (see the module doc).
     pub fn run(&mut self, trace: &Trace) -> CriticalPath {
-        if !trace.layout_ok() {
-            return CriticalPath::default();
-        }
         let n = trace.len();
         let excluded = self.sanitise(trace);
         // Reserved up front, so no buffer is regrown (and copied) during the walk: at most one
@@ -250,7 +252,7 @@ impl CriticalPathScratch {
             // Up from `span`, which is done: its parent's section ends at its start (`limit`),
             // and only children ending strictly before it qualify (none when it is 0).
             while span != root {
-                // Parents precede their children (Trace::layout_ok), so the walk up ends.
+                // Only up to an earlier span, so the walk up ends.
                 let Some(&p) = parents.get(span as usize).filter(|&&p| p < span) else {
                     return;
                 };
