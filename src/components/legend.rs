@@ -85,6 +85,8 @@ pub fn Legend(
     let count = series.len();
     let names: Arc<Vec<String>> = Arc::new(series.iter().map(|s| s.labels.display_name()).collect());
     let rows = statistics(series.clone());
+    // When every row's statistics were ready (the page's `performance.now()`), for load timings.
+    let stats_ms = Memo::new(move |_| rows.with(Option::is_some).then(|| web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())));
     // (column, descending); None = chart order.
     let sort = RwSignal::new(None::<(usize, bool)>);
     let virtualised = count > VIRTUAL_FROM_ROWS;
@@ -198,6 +200,7 @@ pub fn Legend(
             class:virtual=virtualised
             aria-label="Series and their statistics"
             aria-rowcount=count + 1
+            data-stats-ms=move || stats_ms.get().map(|ms| format!("{ms:.1}"))
             node_ref=table_ref
             on:scroll=move |_| {
                 if let Some(el) = table_ref.get_untracked().filter(|_| virtualised) {

@@ -2,6 +2,8 @@
 //! turn between slices, for work that must stay on the main thread (drawing on a canvas) or is
 //! cheap per item but large in number (legend statistics of many series).
 
+use std::cell::Cell;
+
 /// Work done in one task before yielding to the page (ms): well under the 50 ms at which the
 /// browser reports a long task, leaving room for the rest of the task.
 pub const SLICE_MS: f64 = 20.0;
@@ -10,9 +12,32 @@ fn now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
-/// "Go on" while less than [`SLICE_MS`] has passed since the call.
+thread_local! {
+    /// When the current task's sliced work began; cleared by a zero-delay timer queued at that
+    /// moment, which runs after the current task (and before any later `yield_now` resumes).
+    static TASK_START: Cell<Option<f64>> = const { Cell::new(None) };
+}
+
+/// The start of the current task's sliced work (the first [`budget`] asked for in this task).
+fn task_start() -> f64 {
+    TASK_START.with(|t| {
+        if let Some(start) = t.get() {
+            return start;
+        }
+        let start = now();
+        t.set(Some(start));
+        gloo_timers::callback::Timeout::new(0, || TASK_START.with(|t| t.set(None))).forget();
+        start
+    })
+}
+
+/// "Go on" while less than [`SLICE_MS`] has passed since this task's sliced work began: the
+/// budget is the task's, shared by every piece of sliced work that runs in it (reading an answer,
+/// a legend's statistics, a chart's reduction and drawing), so pieces that happen to run in one
+/// task — as a dashboard's panels do when their answers arrive together — still end it in time.
+/// A task that starts with its budget spent does one item of work and yields.
 pub fn budget() -> impl FnMut() -> bool {
-    let start = now();
+    let start = task_start();
     move || now() - start < SLICE_MS
 }
 

@@ -13,6 +13,7 @@
 // Not covered yet: the 100k-span trace half (the traces pages are not on this branch).
 import http from 'node:http';
 import { SEL, assert, open, addSource, waitPanel, assertChartDrawn, runQuery } from '../lib/app.mjs';
+import { bigMatrix } from '../lib/big_matrix.mjs';
 
 const SERIES = 180;
 const POINTS = 10_000;
@@ -21,24 +22,11 @@ const LIMIT_MS = 100;
 const TO_MS = 1_764_000_000_000;
 const FROM_MS = TO_MS - 3_600_000;
 
-/** A deterministic query_range body with POINTS samples per series spread over [start, end] (s). */
-function generate(startS, endS) {
-  const parts = ['{"status":"success","data":{"resultType":"matrix","result":['];
-  const span = endS - startS;
-  for (let k = 0; k < SERIES; k++) {
-    const values = new Array(POINTS);
-    let x = (k + 1) * 2654435761 % 4294967296;
-    for (let i = 0; i < POINTS; i++) {
-      x = (x * 1103515245 + 12345) % 2147483648;
-      const t = startS + (span * i) / (POINTS - 1);
-      const v = 100 + 40 * Math.sin(i / 500 + k) + (x / 2147483648) * 20 + k;
-      values[i] = `[${t.toFixed(3)},"${v.toFixed(6)}"]`;
-    }
-    parts.push(`${k ? ',' : ''}{"metric":{"__name__":"sightline_big","instance":"host-${String(k).padStart(3, '0')}","job":"big"},"values":[${values.join(',')}]}`);
-  }
-  parts.push(']}}');
-  return Buffer.from(parts.join(''));
-}
+/** The answer: SERIES × POINTS over [start, end] (s). */
+const generate = (startS, endS) => bigMatrix({
+  series: SERIES, points: POINTS, startS, endS,
+  labels: (k) => `"instance":"host-${String(k).padStart(3, '0')}","job":"big"`,
+});
 
 /** Serves one body, generated before anything is timed (so neither load pays for generating it). */
 function startDataServer() {

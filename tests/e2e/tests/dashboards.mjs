@@ -18,6 +18,15 @@ async function allPanels(page, states = ['data'], timeout = 30000) {
   });
 }
 
+/** Adds the real Prometheus as source "prom" and opens the Dashboards page on it. */
+async function onPrometheus(ctx) {
+  needBackends(ctx);
+  const { page, baseUrl, prom } = ctx;
+  await addSource(page, baseUrl, { name: 'prom', url: prom });
+  await open(page, baseUrl, { page: 'dashboards', ds: 'prom' });
+  return page;
+}
+
 const titles = (page) => page.$$eval(`${CELL} .panel-title`, (ts) => ts.map((t) => t.textContent.trim()));
 
 export default [
@@ -40,10 +49,7 @@ export default [
   {
     name: 'dashboards: add, edit, move and remove panels; the link is the dashboard',
     async run(ctx) {
-      needBackends(ctx);
-      const { page, baseUrl, prom } = ctx;
-      await addSource(page, baseUrl, { name: 'prom', url: prom });
-      await open(page, baseUrl, { page: 'dashboards', ds: 'prom' });
+      const page = await onPrometheus(ctx);
       await page.locator('[data-testid=dash-empty]').waitFor({ timeout: 5000 });
       const add = async (title, query) => {
         await page.click('[data-testid=dash-add]');
@@ -101,10 +107,7 @@ export default [
   {
     name: 'dashboards: a Grafana dashboard imports against Prometheus, with a note for each panel not carried over',
     async run(ctx) {
-      needBackends(ctx);
-      const { page, baseUrl, prom } = ctx;
-      await addSource(page, baseUrl, { name: 'prom', url: prom });
-      await open(page, baseUrl, { page: 'dashboards', ds: 'prom' });
+      const page = await onPrometheus(ctx);
       const grafana = {
         dashboard: {
           title: 'Imported from Grafana',

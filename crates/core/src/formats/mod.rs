@@ -2,3 +2,6 @@
 //! paths and query parameters, no transport) and tolerant decoding into the core model.
 
 pub mod prometheus;
+
+/// The strict JSON byte cursor shared by the fast paths.
+pub(crate) mod json_cursor;

@@ -3,8 +3,10 @@
 //! shapes are identical), so the Logs page can chart it.
 //!
 //! Contract:
-//! - One serde pass; each line's text is appended straight into the store's text buffer (no
-//!   per-line `String`); stream labels are interned.
+//! - One pass: a byte scanner ([`scan`]) reads the common shape, copying each line's text
+//!   (unescaped) straight into the store's text buffer; any other shape goes to the serde decoder
+//!   here, which appends the same way and answers identically. Stream labels are interned; each
+//!   stream's entries arrive sorted, so ordering is a merge (see [`super::model::order`]).
 //! - Entries are `[ts, line]` or `[ts, line, metadata]`; `metadata` (Loki's structured metadata
 //!   and parsed labels, `{"structuredMetadata":{…},"parsed":{…}}` or a flat map) becomes per-line
 //!   metadata pairs; extra elements are ignored and counted.
@@ -22,6 +24,8 @@ use super::model::{LogBuilder, LogStore, NO_TIME};
 use crate::formats::prometheus::{decode_response, PromError, QueryResponse};
 use crate::series::Labels;
 
+mod scan;
+
 /// What a Loki query answered.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LokiAnswer {
@@ -35,29 +39,26 @@ const NOT_STREAMS: &str = "sightline: not a streams result";
 
 /// Decodes a Loki query answer (see the module documentation).
 pub fn decode_loki(http_status: u16, body: &[u8]) -> Result<LokiAnswer, PromError> {
+    decode_with(http_status, body, true)
+}
+
+/// [`decode_loki`], with or without the byte scanner ([`scan`]) tried first: both give the same
+/// answer (the tests compare them).
+fn decode_with(http_status: u16, body: &[u8], try_scan: bool) -> Result<LokiAnswer, PromError> {
     if !(200..300).contains(&http_status) {
         return Err(decode_response(http_status, body).err().unwrap_or(PromError::Http {
             status: http_status,
             body_excerpt: crate::formats::prometheus::error::body_excerpt(body),
         }));
     }
-    let mut state = State { builder: LogBuilder::with_capacity(body.len() / 200, body.len() / 2), ..State::default() };
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let outcome = EnvelopeSeed(&mut state).deserialize(&mut de).and_then(|()| de.end());
-    match outcome {
-        Ok(()) => {}
-        Err(e) if e.to_string().starts_with(NOT_STREAMS) => return decode_response(http_status, body).map(LokiAnswer::Metric),
-        Err(e) => {
-            // Let the Prometheus decoder phrase envelope errors and bad bodies the same way.
-            return Err(decode_response(http_status, body).err().unwrap_or(PromError::Decode { detail: e.to_string() }));
-        }
-    }
-    if state.status.as_deref() == Some("error") || state.result_type.as_deref().is_some_and(|t| t != "streams") {
-        return decode_response(http_status, body).map(LokiAnswer::Metric);
-    }
-    if state.result_type.is_none() {
-        return Err(PromError::Decode { detail: "the answer has no data.resultType; it is not a Loki query answer".into() });
-    }
+    let scanned = if try_scan { scan::streams(body) } else { None };
+    let state = match scanned {
+        Some(state) => state,
+        None => match decode_serde(http_status, body)? {
+            Some(state) => state,
+            None => return decode_response(http_status, body).map(LokiAnswer::Metric),
+        },
+    };
     let mut notes = Vec::new();
     if state.bad_ts > 0 {
         notes.push(format!("{} line(s) had an unreadable timestamp; they are kept and shown without a time.", state.bad_ts));
@@ -69,6 +70,29 @@ pub fn decode_loki(http_status: u16, body: &[u8]) -> Result<LokiAnswer, PromErro
         notes.push(format!("{} entr(ies) had more than three elements; the extra elements were ignored.", state.extra_elements));
     }
     Ok(LokiAnswer::Streams { store: state.builder.finish(), notes })
+}
+
+/// The serde decoder: the decoded `streams`, or `None` for an answer the Prometheus decoder
+/// reads (a metric query or the error envelope).
+fn decode_serde(http_status: u16, body: &[u8]) -> Result<Option<State>, PromError> {
+    let mut state = State { builder: LogBuilder::with_capacity(body.len() / 200, body.len() / 2), ..State::default() };
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let outcome = EnvelopeSeed(&mut state).deserialize(&mut de).and_then(|()| de.end());
+    match outcome {
+        Ok(()) => {}
+        Err(e) if e.to_string().starts_with(NOT_STREAMS) => return Ok(None),
+        Err(e) => {
+            // Let the Prometheus decoder phrase envelope errors and bad bodies the same way.
+            return Err(decode_response(http_status, body).err().unwrap_or(PromError::Decode { detail: e.to_string() }));
+        }
+    }
+    if state.status.as_deref() == Some("error") || state.result_type.as_deref().is_some_and(|t| t != "streams") {
+        return Ok(None);
+    }
+    if state.result_type.is_none() {
+        return Err(PromError::Decode { detail: "the answer has no data.resultType; it is not a Loki query answer".into() });
+    }
+    Ok(Some(state))
 }
 
 #[derive(Default)]
@@ -454,6 +478,153 @@ mod tests {
         let body = fixture("netobserv-streams-flow-records-sent.json");
         for cut in (0..body.len()).step_by(97) {
             let _ = decode_loki(200, &body[..cut]);
+        }
+    }
+
+    /// Both paths on one body: the same answer or the same error.
+    fn both(body: &[u8]) -> Result<LokiAnswer, PromError> {
+        let scanned = decode_with(200, body, true);
+        assert_eq!(scanned, decode_with(200, body, false), "{}", String::from_utf8_lossy(body));
+        scanned
+    }
+
+    #[test]
+    fn the_scanner_equals_serde_on_every_json_fixture() {
+        let root = format!("{}/../../tests/fixtures", env!("CARGO_MANIFEST_DIR"));
+        let mut streams_read = 0;
+        for dir in std::fs::read_dir(&root).unwrap() {
+            for file in std::fs::read_dir(dir.unwrap().path()).unwrap() {
+                let path = file.unwrap().path();
+                if path.extension().is_some_and(|e| e == "json") {
+                    let body = std::fs::read(&path).unwrap();
+                    let _ = both(&body);
+                    if path.to_string_lossy().contains("streams") {
+                        assert!(scan::streams(&body).is_some(), "{path:?} takes the scanner");
+                        streams_read += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(streams_read, 3);
+    }
+
+    #[test]
+    fn the_scanner_takes_escapes_metadata_odd_entries_and_both_directions() {
+        let bodies: [&str; 6] = [
+            // Every escape, surrogate pairs, non-ASCII text, labels with escapes.
+            r#"{"status":"success","data":{"resultType":"streams","result":[{"stream":{"app":"a\"q\"","x":"\u00e9"},"values":[["2","\"q\" \\ \/ \b\f\n\r\t \u0041\u00e9\u20ac\ud83d\ude00 é 😀"],["1",""]]}]}}"#,
+            // Metadata (both forms), extra elements, missing lines, odd timestamps, null parts.
+            r#"{"data":{"result":[{"values":[["3","c",{"structuredMetadata":{"trace_id":"ab"},"parsed":{"level":"error"}}],["x","bad ts"],["1"],[],["2","two",null,4,[5]],[" 7 ","m",{"k":1.5e3}]],"stream":{"app":"a"}},{"stream":null,"values":null},{"values":[]}],"resultType":"streams","stats":{"a":[1,-2.5e-3,"\n"]}},"status":"success"}"#,
+            // Forward direction (oldest first) and an unsorted stream; equal times across streams.
+            r#"{"status":"success","data":{"resultType":"streams","result":[{"stream":{"s":"1"},"values":[["1","a"],["2","b"],["2","c"],["5","d"]]},{"stream":{"s":"2"},"values":[["5","e"],["1","f"],["3","g"]]},{"stream":{"s":"1"},"values":[["2","h"]]}]}}"#,
+            // Empty and null results.
+            r#"{"status":"success","data":{"resultType":"streams","result":[]}}"#,
+            r#" {"status":"success","data":{"result":null,"resultType":"streams"}} "#,
+            // Timestamps beyond i64 and with signs.
+            r#"{"status":"success","data":{"resultType":"streams","result":[{"stream":{},"values":[["9223372036854775808","big"],["-5","neg"],["+6","plus"],["1.5","frac"]]}]}}"#,
+        ];
+        for body in bodies {
+            assert!(scan::streams(body.as_bytes()).is_some(), "scanned: {body}");
+            assert!(matches!(both(body.as_bytes()), Ok(LokiAnswer::Streams { .. })), "{body}");
+        }
+        let (store, _) = streams(bodies[0].as_bytes());
+        assert_eq!(store.line(0), "\"q\" \\ / \u{8}\u{c}\n\r\t Aé€😀 é 😀");
+        assert_eq!(store.stream_of(0).unwrap().get("app"), Some("a\"q\""));
+        let (store, notes) = streams(bodies[2].as_bytes());
+        let lines: Vec<&str> = (0..store.len()).map(|i| store.line(i)).collect();
+        assert_eq!(lines, ["d", "e", "g", "b", "c", "h", "a", "f"]);
+        assert!(notes.is_empty());
+    }
+
+    #[test]
+    fn shapes_the_scanner_leaves_to_serde_decode_as_before() {
+        for body in [
+            r#"{"status":"success","data":{"resultType":"streams","result":[{"stream":{},"values":[[1,"number ts"]]}]}}"#,
+            r#"{"status":"success","data":{"resultType":"streams","result":[{"stream":{},"values":[["1",42]]}]}}"#,
+            r#"{"status":"success","data":{"resultType":"streams","result":[{"stream":{"n":1},"values":[]}]}}"#,
+            r#"{"status":"success","data":{"resultType":"streams","result":[{"stream":{},"values":[["1","a"]],"values":[["2","b"]]}]}}"#,
+            r#"{"status":"success","status":"success","data":{"resultType":"streams","result":[]}}"#,
+            r#"{"status":"error","errorType":"bad_data","error":"bad"}"#,
+            r#"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"1"]]}]}}"#,
+            r#"{"status":"success","data":{"result":[{"metric":{},"values":[[1,"1"]]}],"resultType":"matrix"}}"#,
+            r#"{"status":"success","data":{"resultType":"streams","result":[]}} x"#,
+            r#"{"status":"success","data":null}"#,
+            r#"{"status":"success","data":{"resultType":"streams","result":[{"stream":{},"values":[["1","\ud800"]]}]}}"#,
+            r#"{"status":"success","data":{"resultType":"streams","result":[{"stream":{},"values":[["1","a\x"]]}]}}"#,
+            "{\"status\":\"success\",\"data\":{\"resultType\":\"streams\",\"result\":[{\"stream\":{},\"values\":[[\"1\",\"tab\there\"]]}]}}",
+        ] {
+            assert!(scan::streams(body.as_bytes()).is_none(), "left to serde: {body}");
+            let _ = both(body.as_bytes());
+        }
+        assert!(scan::streams(b"{\"status\":\"success\",\"data\":{\"resultType\":\"streams\",\"result\":[{\"stream\":{},\"values\":[[\"1\",\"\xff\"]]}]}}").is_none());
+    }
+
+    mod random {
+        use super::*;
+        use proptest::prelude::*;
+        use serde_json::json;
+
+        /// A `streams` answer serialised by serde_json from random streams: any text (escapes,
+        /// non-ASCII, control characters), 2- or 3-element entries, sorted or not.
+        fn body() -> impl Strategy<Value = String> {
+            let text = prop_oneof![
+                3 => "[ -~]{0,40}",
+                1 => "\\PC{0,12}",
+                1 => "[\\x00-\\x1f\"\\\\/]{0,6}",
+            ];
+            let ts = prop_oneof![
+                8 => (0i64..1_000).prop_map(|t| (1_700_000_000_000_000_000 + t).to_string()),
+                1 => Just("x".to_string()),
+                1 => (0i64..5).prop_map(|t| t.to_string()),
+            ];
+            let meta = prop_oneof![
+                3 => Just(None),
+                1 => ("[a-z]{1,4}", text.clone()).prop_map(|(k, v)| Some(json!({"structuredMetadata": {k: v}}))),
+                1 => Just(Some(json!({"level": "warn", "n": 1}))),
+            ];
+            let entry = (ts, text.clone(), meta).prop_map(|(t, l, m)| match m {
+                Some(m) => json!([t, l, m]),
+                None => json!([t, l]),
+            });
+            let labels = prop::collection::btree_map("[a-z_]{1,5}", text, 0..3);
+            let stream = (labels, prop::collection::vec(entry, 0..12), 0u8..3).prop_map(|(l, mut v, how)| {
+                let key = |e: &serde_json::Value| e[0].as_str().unwrap_or("").to_string();
+                match how {
+                    0 => v.sort_by_key(|e| std::cmp::Reverse(key(e))),
+                    1 => v.sort_by_key(key),
+                    _ => {}
+                }
+                json!({"stream": l, "values": v})
+            });
+            (prop::collection::vec(stream, 0..6), any::<bool>()).prop_map(|(streams, pretty)| {
+                let doc = json!({"status": "success", "data": {"resultType": "streams", "result": streams, "stats": {"x": 1.5}}});
+                if pretty { serde_json::to_string_pretty(&doc).unwrap() } else { doc.to_string() }
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(500))]
+
+            #[test]
+            fn random_answers_decode_identically_through_both_paths(body in body()) {
+                prop_assert!(scan::streams(body.as_bytes()).is_some(), "{}", body);
+                prop_assert!(matches!(both(body.as_bytes()), Ok(LokiAnswer::Streams { .. })), "streams");
+            }
+
+            #[test]
+            fn truncated_or_damaged_bodies_are_errors_or_equal_never_panics(body in body(), cut in 0.0f64..1.0, pos in 0.0f64..1.0, byte in any::<u8>()) {
+                let bytes = body.as_bytes();
+                let end = ((bytes.len() as f64) * cut) as usize;
+                let truncated = &bytes[..end.min(bytes.len().saturating_sub(1))];
+                prop_assert!(scan::streams(truncated).is_none());
+                prop_assert!(both(truncated).is_err());
+                let mut damaged = bytes.to_vec();
+                let at = ((damaged.len() as f64) * pos) as usize;
+                if let Some(b) = damaged.get_mut(at) {
+                    *b = byte;
+                }
+                let _ = both(&damaged);
+            }
         }
     }
 }

@@ -9,6 +9,8 @@
 
 use crate::series::Labels;
 
+pub mod order;
+
 /// Timestamp of a line that carried none (kept, shown as "—", sorted last).
 pub const NO_TIME: i64 = i64::MIN;
 
@@ -209,16 +211,33 @@ impl LogBuilder {
     }
 
     /// Detects each line's level and orders the lines newest first (stable: equal times keep
-    /// their arrival order; lines without a time go last). O(n log n) plus one copy of the text.
+    /// their arrival order; lines without a time go last). O(n log k) for k sorted runs (Loki
+    /// streams), O(n log n) otherwise ([`order`]); the text is never copied.
     pub fn finish(self) -> LogStore {
         let LogBuilder { store: s, given_level, .. } = self;
         let n = s.ts_ns.len();
-        let mut order: Vec<usize> = (0..n).collect();
-        // (newest first, then arrival order): keys are unique, so an unstable sort is stable here.
-        order.sort_unstable_by_key(|&i| (std::cmp::Reverse(s.ts_ns[i]), i));
+        // Newest first, then arrival order (merged when the rows come in a few sorted runs).
+        let order = order::newest_first(&s.ts_ns);
+        // Levels in arrival order, so the text is read front to back (reading it in row order
+        // would jump around a buffer much larger than the caches); a level named by a stream
+        // label holds for every line of the stream: look it up once.
+        let stream_levels: Vec<Option<Level>> = s.streams.iter().map(super::level::from_labels).collect();
+        let levels: Vec<Level> = (0..n)
+            .map(|i| {
+                given_level.get(i).copied().flatten().unwrap_or_else(|| {
+                    let from_stream = s.stream.get(i).and_then(|&st| stream_levels.get(st as usize)).copied().flatten();
+                    let meta = s.metadata(i);
+                    match from_stream {
+                        // What `detect_with` answers without metadata, without touching the text.
+                        Some(level) if meta.is_empty() => level,
+                        _ => super::level::detect_with(s.line(i), from_stream, meta),
+                    }
+                })
+            })
+            .collect();
         let already_sorted = order.iter().enumerate().all(|(i, &o)| i == o);
-        let mut out = if already_sorted {
-            LogStore { level: Vec::with_capacity(n), ..s }
+        if already_sorted {
+            LogStore { level: levels, ..s }
         } else {
             // Rows are reordered; the text and metadata stay where they are.
             LogStore {
@@ -226,23 +245,12 @@ impl LogBuilder {
                 spans: order.iter().map(|&i| s.spans[i]).collect(),
                 stream: order.iter().map(|&i| s.stream[i]).collect(),
                 meta_spans: order.iter().map(|&i| s.meta_spans[i]).collect(),
-                level: Vec::with_capacity(n),
+                level: order.iter().map(|&i| levels[i]).collect(),
                 text: s.text,
                 meta: s.meta,
                 streams: s.streams,
             }
-        };
-        // A level named by a stream label holds for every line of the stream: look it up once.
-        let stream_levels: Vec<Option<Level>> = out.streams.iter().map(super::level::from_labels).collect();
-        for (row, &i) in order.iter().enumerate() {
-            let given = given_level.get(i).copied().flatten();
-            let level = given.unwrap_or_else(|| {
-                let from_stream = out.stream.get(row).and_then(|&st| stream_levels.get(st as usize)).copied().flatten();
-                super::level::detect_with(out.line(row), from_stream, out.metadata(row))
-            });
-            out.level.push(level);
         }
-        out
     }
 }
 

@@ -22,11 +22,12 @@
 use std::collections::BTreeMap;
 
 use super::decode::{parse_sample_value, QueryResponse, ResultData};
+use crate::formats::json_cursor::Cursor;
 use crate::series::{Labels, Series};
 
 /// Decodes a successful matrix body, or `None` when the serde decoder must handle it.
 pub(super) fn matrix(body: &[u8]) -> Option<QueryResponse> {
-    let mut c = Cursor { b: body, i: 0 };
+    let mut c = Cursor::new(body);
     let (mut status, mut data, mut warnings, mut infos) = (false, None, None, None);
     c.object(|c, key| {
         match key {
@@ -62,94 +63,7 @@ pub(super) fn matrix(body: &[u8]) -> Option<QueryResponse> {
     })
 }
 
-/// Deepest nesting skipped in an unknown value.
-const MAX_DEPTH: usize = 64;
-
-struct Cursor<'a> {
-    b: &'a [u8],
-    i: usize,
-}
-
-impl<'a> Cursor<'a> {
-    #[inline(always)]
-    fn ws(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(self.i) {
-            self.i += 1;
-        }
-    }
-
-    /// The next non-space byte, not consumed.
-    #[inline(always)]
-    fn peek(&mut self) -> Option<u8> {
-        self.ws();
-        self.b.get(self.i).copied()
-    }
-
-    #[inline(always)]
-    fn eat(&mut self, want: u8) -> Option<()> {
-        (self.peek()? == want).then(|| self.i += 1)
-    }
-
-    /// `{ "key": value, … }`, calling `member` with the cursor at each value.
-    fn object(&mut self, mut member: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
-        self.eat(b'{')?;
-        if self.peek()? == b'}' {
-            self.i += 1;
-            return Some(());
-        }
-        loop {
-            let key = self.string()?;
-            self.eat(b':')?;
-            member(self, key)?;
-            match self.peek()? {
-                b',' => self.i += 1,
-                b'}' => {
-                    self.i += 1;
-                    return Some(());
-                }
-                _ => return None,
-            }
-        }
-    }
-
-    /// `[ item, … ]`, calling `item` with the cursor at each element.
-    #[inline(always)]
-    fn list(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
-        self.eat(b'[')?;
-        if self.peek()? == b']' {
-            self.i += 1;
-            return Some(());
-        }
-        loop {
-            item(self)?;
-            match self.peek()? {
-                b',' => self.i += 1,
-                b']' => {
-                    self.i += 1;
-                    return Some(());
-                }
-                _ => return None,
-            }
-        }
-    }
-
-    /// A string without escapes or control characters.
-    #[inline(always)]
-    fn string(&mut self) -> Option<&'a str> {
-        self.eat(b'"')?;
-        let start = self.i;
-        loop {
-            match *self.b.get(self.i)? {
-                b'"' => break,
-                b'\\' | 0..=0x1F => return None,
-                _ => self.i += 1,
-            }
-        }
-        let s = std::str::from_utf8(self.b.get(start..self.i)?).ok()?;
-        self.i += 1;
-        Some(s)
-    }
-
+impl Cursor<'_> {
     /// `warnings`/`infos`: a list of strings or `null` (empty).
     fn string_list(&mut self) -> Option<Vec<String>> {
         if self.literal(b"null") {
@@ -161,68 +75,6 @@ impl<'a> Cursor<'a> {
             Some(())
         })?;
         Some(out)
-    }
-
-    fn literal(&mut self, word: &[u8]) -> bool {
-        self.ws();
-        let hit = self.b.get(self.i..self.i + word.len()) == Some(word);
-        if hit {
-            self.i += word.len();
-        }
-        hit
-    }
-
-    /// Skips a JSON value that holds no escaped string, validating it as strictly as serde would.
-    fn skip_plain(&mut self, depth: usize) -> Option<()> {
-        if depth > MAX_DEPTH {
-            return None;
-        }
-        match self.peek()? {
-            b'"' => self.string().map(drop),
-            b'{' => self.object(|c, _| c.skip_plain(depth + 1)),
-            b'[' => self.list(|c| c.skip_plain(depth + 1)),
-            b't' => self.literal(b"true").then_some(()),
-            b'f' => self.literal(b"false").then_some(()),
-            b'n' => self.literal(b"null").then_some(()),
-            // An exponent may overflow `f64`, which serde reports as an error.
-            _ => (!self.number_span()?.iter().any(|&b| b == b'e' || b == b'E')).then_some(()),
-        }
-    }
-
-    /// The span of a JSON number (RFC 8259 grammar), consumed.
-    fn number_span(&mut self) -> Option<&'a [u8]> {
-        self.ws();
-        let start = self.i;
-        let digits = |c: &mut Self| {
-            let from = c.i;
-            while c.b.get(c.i).is_some_and(u8::is_ascii_digit) {
-                c.i += 1;
-            }
-            c.i > from
-        };
-        if self.b.get(self.i) == Some(&b'-') {
-            self.i += 1;
-        }
-        let int_start = self.i;
-        if !digits(self) || (self.i - int_start > 1 && self.b.get(int_start) == Some(&b'0')) {
-            return None;
-        }
-        if self.b.get(self.i) == Some(&b'.') {
-            self.i += 1;
-            if !digits(self) {
-                return None;
-            }
-        }
-        if let Some(b'e' | b'E') = self.b.get(self.i) {
-            self.i += 1;
-            if let Some(b'+' | b'-') = self.b.get(self.i) {
-                self.i += 1;
-            }
-            if !digits(self) {
-                return None;
-            }
-        }
-        self.b.get(start..self.i)
     }
 
     /// A timestamp in seconds as exact milliseconds (see the module doc for the accepted forms).
