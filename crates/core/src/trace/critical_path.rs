@@ -26,6 +26,11 @@
 //! is entered at most once. Children are sorted only when the walk enters their parent, and only
 //! when they are not already in end order (sequential children are). [`CriticalPathScratch`]
 //! keeps the working columns between calls.
+//!
+//! No layout check per call ([`Trace::layout_ok`] holds for every trace the builder or the
+//! offload decoder makes, and costs three passes over the columns): every read is checked, a
+//! span whose parent does not precede it counts as a root of the sanitising pass, and the walk
+//! goes down only to later spans and up only to earlier ones, so it ends on any columns.
 
 use super::model::{RefType, SpanKind, Trace};
 
@@ -101,9 +106,6 @@ pub struct CriticalPathScratch {
 impl CriticalPathScratch {
     /// Computes the critical path of `trace` (see the module doc).
     pub fn run(&mut self, trace: &Trace) -> CriticalPath {
-        if !trace.layout_ok() {
-            return CriticalPath::default();
-        }
         let n = trace.len();
         let excluded = self.sanitise(trace);
         // Reserved up front, so no buffer is regrown (and copied) during the walk: at most one
@@ -162,41 +164,47 @@ impl CriticalPathScratch {
         excluded
     }
 
-    /// The first LFC of `span`: its alive child with the largest end, ties to
-    /// the first in start order. When it has more than one, its children are sorted into a new
-    /// segment of `kids` and a frame is pushed for coming back to it. Only children after the
-    /// span in pre-order count, so the walk always moves forward going down.
-    fn first_lfc(&mut self, children: &[u32], span: u32) -> Option<(u64, u32)> {
-        let lo = self.kids.len();
-        let iv = &self.iv;
+    /// The first LFC of `span`: its alive child with the largest end, ties to the first in start
+    /// order. When it has more than one, its children are sorted into a new segment of `kids` and
+    /// a frame is pushed for coming back to it. Only children after the span in pre-order count,
+    /// so the walk always moves forward going down.
+    fn first_lfc(
+        iv: &[(u64, u64)],
+        frames: &mut Vec<Frame>,
+        kids: &mut Vec<(u64, u32)>,
+        children: &[u32],
+        span: u32,
+    ) -> Option<(u64, u32)> {
+        let lo = kids.len();
         let alive = |&c: &u32| match iv.get(c as usize) {
             Some(&(s, e)) if s <= e && c > span => Some((e, u32::MAX - c)),
             _ => None,
         };
-        self.kids.extend(children.iter().filter_map(alive));
-        let seg = self.kids.get_mut(lo..).unwrap_or_default();
+        kids.extend(children.iter().filter_map(alive));
+        let seg = kids.get_mut(lo..).unwrap_or_default();
         match seg.len() {
             0 => return None,
             // No frame: with one child, nothing is left to choose when the walk comes back.
-            1 => return self.kids.pop(),
+            1 => return kids.pop(),
             _ => {}
         }
         // Children that do not overlap are already in this order: check before sorting.
         if !seg.windows(2).all(|w| w[0] <= w[1]) {
             seg.sort_unstable();
         }
-        let cursor = self.kids.len() as u32 - 1;
-        self.frames.push(Frame {
+        let cursor = kids.len() as u32 - 1;
+        frames.push(Frame {
             span,
             lo: lo as u32,
             cursor,
         });
-        self.kids.get(cursor as usize).copied()
+        kids.get(cursor as usize).copied()
     }
 
     /// Walks the tree under `root`, appending its sections to `out`: down through LFCs to a span
     /// without alive children, then up through the parents until one has a child left to choose
-    /// (only spans with a frame can), and down again from there.
+    /// (only spans with a frame can), and down again from there. A chosen child without children
+    /// is walked in place (its section, then back in its parent's frame).
     fn walk(&mut self, trace: &Trace, root: u32, out: &mut CriticalPath) {
         let CriticalPath {
             sections,
@@ -215,19 +223,20 @@ impl CriticalPathScratch {
                 }
             }
         };
+        let Self { iv, frames, kids } = self;
         let parents = trace.parents();
         let mut next = Some(root);
         while let Some(mut span) = next.take() {
             // Down: each span's section from its LFC's end to its bound (its end: no limit yet).
             let mut limit = loop {
-                let Some(&(start, end)) = self.iv.get(span as usize) else {
+                let Some(&(start, end)) = iv.get(span as usize) else {
                     return;
                 };
                 let children = trace.children(span);
                 let lfc = if children.is_empty() {
                     None
                 } else {
-                    self.first_lfc(children, span)
+                    Self::first_lfc(iv, frames, kids, children, span)
                 };
                 match lfc {
                     Some((c_end, c_rev)) => {
@@ -243,44 +252,48 @@ impl CriticalPathScratch {
             // Up from `span`, which is done: its parent's section ends at its start (`limit`),
             // and only children ending strictly before it qualify (none when it is 0).
             while span != root {
-                // Parents precede their children (Trace::layout_ok), so the walk up ends.
+                // Only up to an earlier span, so the walk up ends.
                 let Some(&p) = parents.get(span as usize).filter(|&&p| p < span) else {
                     return;
                 };
-                let Some(&(p_start, _)) = self.iv.get(p as usize) else {
+                let Some(&(p_start, _)) = iv.get(p as usize) else {
                     return;
                 };
-                let frame = self.frames.last_mut().filter(|f| f.span == p);
-                let Some(f) = frame else {
+                let Some(f) = frames.last_mut().filter(|f| f.span == p) else {
                     // One child: nothing left to choose.
                     emit(p, p_start, limit);
                     (span, limit) = (p, p_start);
                     continue;
                 };
-                let seg = match limit.checked_sub(1) {
-                    Some(max_end) => self
-                        .kids
-                        .get(f.lo as usize..f.cursor as usize)
-                        .unwrap_or_default()
-                        .iter()
-                        .rposition(|&(ce, _)| ce <= max_end),
-                    None => None,
+                // The parent's next LFCs, leaves walked in place, until one has children.
+                let lo = f.lo as usize;
+                let descend = loop {
+                    let seg = kids.get(lo..f.cursor as usize).unwrap_or_default();
+                    let lfc = limit
+                        .checked_sub(1)
+                        .and_then(|max_end| seg.iter().rposition(|&(ce, _)| ce <= max_end));
+                    let Some((i, &(c_end, c_rev))) = lfc.and_then(|i| seg.get(i).map(|k| (i, k)))
+                    else {
+                        break None;
+                    };
+                    f.cursor = (lo + i) as u32;
+                    emit(p, c_end, limit);
+                    let c = u32::MAX - c_rev;
+                    if !trace.children(c).is_empty() {
+                        break Some(c);
+                    }
+                    let c_start = iv.get(c as usize).map_or(c_end, |c_iv| c_iv.0);
+                    emit(c, c_start, c_end);
+                    limit = c_start;
                 };
-                match seg.and_then(|i| self.kids.get(f.lo as usize + i).map(|&k| (i, k))) {
-                    Some((i, (c_end, c_rev))) => {
-                        f.cursor = f.lo + i as u32;
-                        emit(p, c_end, limit);
-                        next = Some(u32::MAX - c_rev);
-                        break;
-                    }
-                    None => {
-                        emit(p, p_start, limit);
-                        let lo = f.lo as usize;
-                        self.frames.pop();
-                        self.kids.truncate(lo);
-                        (span, limit) = (p, p_start);
-                    }
+                if descend.is_some() {
+                    next = descend;
+                    break;
                 }
+                emit(p, p_start, limit);
+                frames.pop();
+                kids.truncate(lo);
+                (span, limit) = (p, p_start);
             }
         }
     }
