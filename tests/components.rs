@@ -288,7 +288,8 @@ async fn histogram_quantile_in_the_browser_charts_one_series_per_kept_label() {
     let el = mount_app("?q=http_request_duration_seconds_bucket&analyze=histogram&aby=service&from=now-1h");
     assert!(wait_until(15_000, || analysis_state(&el) == "data").await, "analysis state {}", analysis_state(&el));
     let section = query(&el, "[data-testid=analysis]").unwrap();
-    assert_eq!(section.query_selector_all("[data-testid=legend-item]").unwrap().length(), 5, "one quantile series per service");
+    let items = || section.query_selector_all("[data-testid=legend-item]").map(|l| l.length()).unwrap_or(0);
+    assert!(wait_until(5_000, || items() == 5).await, "one quantile series per service, got {}", items());
     let plan = query(&el, "[data-testid=analysis-plan]").and_then(|p| p.text_content()).unwrap_or_default();
     assert!(plan.starts_with("exact:"), "{plan}");
     let equivalent = query(&el, "[data-testid=analysis-equivalent]").and_then(|p| p.text_content()).unwrap_or_default();

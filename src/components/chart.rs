@@ -121,6 +121,11 @@ pub fn TimeSeriesChart(
         let visible: Vec<usize> = (0..draw_series.len()).filter(|i| !hidden_now.contains(i)).collect();
         let mut lines = Vec::with_capacity(visible.len());
         let samples: usize = draw_series.iter().map(Series::len).sum();
+        if slices::small(samples) {
+            lines.extend(visible.iter().filter_map(|&i| draw_series.get(i).map(|s| prepare_one(s, i, window, width_px))));
+            finish(lines, bands);
+            return;
+        }
         if slices::start_inline(samples) && reduce_some(&draw_series, &visible, &mut lines, window, width_px) {
             finish(lines, bands);
             return;

@@ -237,7 +237,12 @@ fn next_sort(current: Option<(usize, bool)>, col: usize) -> Option<(usize, bool)
 fn statistics(series: Arc<Vec<Series>>) -> RwSignal<Option<Arc<Vec<LegendRow>>>> {
     let mut done: Vec<LegendRow> = Vec::with_capacity(series.len());
     let samples: usize = series.iter().map(Series::len).sum();
-    let complete = slices::start_inline(samples) && fill_rows(&series, &mut done);
+    let complete = if slices::small(samples) {
+        done.extend(legend_rows(&series));
+        true
+    } else {
+        slices::start_inline(samples) && fill_rows(&series, &mut done)
+    };
     let rows = RwSignal::new(complete.then(|| Arc::new(std::mem::take(&mut done))));
     if !complete {
         spawn_local(async move {

@@ -69,6 +69,15 @@ pub fn ink_budget() -> impl FnMut(f64) -> bool {
 /// chart, legend and answer reading do not each add a slice to the task that sets them up.
 pub const INLINE_SAMPLES: usize = 500_000;
 
+/// Samples in total up to which sliced work is done at once whatever the task's budget: well
+/// under a millisecond, and a small legend or chart appears with its panel.
+pub const SMALL_SAMPLES: usize = 20_000;
+
+/// Whether work over `samples` values in total is small enough to do at once ([`SMALL_SAMPLES`]).
+pub fn small(samples: usize) -> bool {
+    samples <= SMALL_SAMPLES
+}
+
 /// Whether work over `samples` values in total may start in the current task.
 pub fn start_inline(samples: usize) -> bool {
     samples <= INLINE_SAMPLES
