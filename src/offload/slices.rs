@@ -25,8 +25,14 @@ fn task_start() -> f64 {
             return start;
         }
         let start = now();
-        t.set(Some(start));
-        gloo_timers::callback::Timeout::new(0, || TASK_START.with(|t| t.set(None))).forget();
+        // The reset closure is freed once it has run (`once_into_js`); if it cannot be scheduled,
+        // nothing is recorded and each budget counts from its own start, as before.
+        let reset = wasm_bindgen::closure::Closure::once_into_js(|| TASK_START.with(|t| t.set(None)));
+        let scheduled = web_sys::window()
+            .is_some_and(|w| w.set_timeout_with_callback(wasm_bindgen::JsCast::unchecked_ref(&reset)).is_ok());
+        if scheduled {
+            t.set(Some(start));
+        }
         start
     })
 }
